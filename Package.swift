@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Hot numeric paths are built for x86-64-v2 (SSE4.2 + POPCNT), never `-march=native`.
+let hotPathFlags: [SwiftSetting] = [
+    .unsafeFlags(["-Xcc", "-march=x86-64-v2"], .when(platforms: [.linux]))
+]
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vigil", targets: ["vigil"]),
+        .library(name: "VigilMedia", targets: ["VigilMedia"]),
+        .library(name: "VigilHashing", targets: ["VigilHashing"]),
+        .library(name: "VigilCore", targets: ["VigilCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
+        .target(
+            name: "VigilMedia",
+            dependencies: ["CImageCodecs"],
+            swiftSettings: strictSettings + hotPathFlags
+        ),
+        .target(
+            name: "VigilHashing",
+            dependencies: ["VigilMedia", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings + hotPathFlags
+        ),
+        .target(
+            name: "VigilCore",
+            dependencies: ["VigilMedia", "VigilHashing"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "vigil",
+            dependencies: [
+                "VigilCore", "VigilMedia", "VigilHashing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "vigil-bench",
+            dependencies: ["VigilCore"],
+            path: "Benchmarks/vigil-bench",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "VigilMediaTests", dependencies: ["VigilMedia", "CImageCodecs"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilHashingTests",
+            dependencies: ["VigilHashing", "VigilMedia"],
+            resources: [.copy("Vectors")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"], swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+enum VigilVersion { static let string = "0.1.0" }
