@@ -1,1 +1,54 @@
-print("placeholder")
+// Times Vigil's hashing pipeline per file, in-process, and prints one JSON object per file.
+// Usage: vigil-bench [--repeat N] FILE...
+// Stages: decode (exact), pdq (exact, on decoded pixels), end-to-end `FileHasher` exact
+// (read + digests + decode + PDQ) and end-to-end fast mode; medians in milliseconds.
+import Foundation
+import VigilCore
+import VigilHashing
+import VigilMedia
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var repeats = 5
+if let index = arguments.firstIndex(of: "--repeat"), index + 1 < arguments.count, let n = Int(arguments[index + 1]) {
+    repeats = n
+    arguments.removeSubrange(index...index + 1)
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
+}
+
+func milliseconds(_ body: () -> Void) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+}
+
+let decoder = ImageDecoder()
+let hasher = PDQHasher()
+let exact = FileHasher(options: HashOptions())
+let fast = FileHasher(options: HashOptions(fastShortSide: HashOptions.defaultFastShortSide))
+
+for path in arguments {
+    guard let bytes = FileManager.default.contents(atPath: path).map(Array.init),
+        let decoded = try? decoder.decode(bytes)
+    else {
+        print(#"{"file":"\#(path)","error":"unreadable"}"#)
+        continue
+    }
+    var decodeTimes: [Double] = [], pdqTimes: [Double] = [], exactTimes: [Double] = [], fastTimes: [Double] = []
+    var exactRecord = HashRecord(path: path), fastRecord = HashRecord(path: path)
+    for _ in 0..<repeats {
+        decodeTimes.append(milliseconds { _ = try? decoder.decode(bytes) })
+        pdqTimes.append(milliseconds { _ = hasher.hash(decoded.image) })
+        exactTimes.append(milliseconds { exactRecord = exact.hash(path: path) })
+        fastTimes.append(milliseconds { fastRecord = fast.hash(path: path) })
+    }
+    let drift = exactRecord.pdq.flatMap { e in fastRecord.pdq.map { e.hash.distance(to: $0.hash) } } ?? -1
+    print(
+        #"{"file":"\#(path)","width":\#(decoded.sourceWidth),"height":\#(decoded.sourceHeight),"#
+            + #""decode_ms":\#(median(decodeTimes)),"pdq_ms":\#(median(pdqTimes)),"#
+            + #""exact_ms":\#(median(exactTimes)),"fast_ms":\#(median(fastTimes)),"#
+            + #""fast_scale":\#(fastRecord.decodeScale ?? 1),"fast_drift_bits":\#(drift)}"#)
+}

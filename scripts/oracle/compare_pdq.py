@@ -188,7 +188,7 @@ def table(headers: list[str], rows: list[list]) -> str:
     numeric = [all(re.fullmatch(r"-?[\d.]+%?", row[i]) for row in cells[1:]) for i in range(len(headers))]
 
     def line(row):
-        return "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric))
+        return "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(row, widths, numeric)).rstrip()
 
     return "\n".join([line(cells[0]), line(["-" * w for w in widths])] + [line(r) for r in cells[1:]])
 
