@@ -12,7 +12,7 @@ public struct HashOptions: Sendable, Equatable {
 
     /// The shorter side kept by `--fast`: large enough that the 64×64 PDQ grid still averages
     /// several source pixels per cell (drift is measured in BENCHMARKS.md).
-    public static let defaultFastShortSide = 256
+    public static let defaultFastShortSide = 512
 
     public init(limits: MediaLimits = .default, dihedral: Bool = false, fastShortSide: Int? = nil) {
         self.limits = limits
@@ -69,6 +69,10 @@ public final class FileHasher {
                 // The plain hash is computed as the reference computes it (no blur at 64×64).
                 record.pdq = decoded.image.width == 64 && decoded.image.height == 64
                     ? pdq.hash(decoded.image) : PDQResult(hash: hashes[0], quality: quality)
+            } else if decoded.scaleDenominator > 1 {
+                record.pdq = pdq.hash(
+                    decoded.image, reducedFromWidth: decoded.sourceWidth, height: decoded.sourceHeight,
+                    scale: decoded.scaleDenominator)
             } else {
                 record.pdq = pdq.hash(decoded.image)
             }

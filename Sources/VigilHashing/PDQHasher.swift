@@ -41,6 +41,23 @@ public final class PDQHasher {
         return (DihedralVariant.allCases.map { Self.bits(Self.transform(dct, $0)) }, quality)
     }
 
+    /// Hashes a DCT-scaled decode of a `sourceWidth`×`sourceHeight` image (the `--fast` path),
+    /// choosing blur windows and sample points that approximate the full-resolution hash.
+    public func hash(_ image: RGBImage, reducedFromWidth sourceWidth: Int, height sourceHeight: Int, scale: Int) -> PDQResult {
+        guard scale > 1 else { return hash(image) }
+        let geometry = (
+            columns: AxisGeometry(emulating: sourceWidth, reducedLength: image.width, scale: scale),
+            rows: AxisGeometry(emulating: sourceHeight, reducedLength: image.height, scale: scale)
+        )
+        let (dct, quality) = image.pixels.withUnsafeBufferPointer { rgb in
+            dct16(
+                width: image.width, height: image.height, blurEvenAt64: false,
+                luma: RGBLuma(rgb: rgb, width: image.width), geometry: geometry)
+        }
+        guard let dct else { return PDQResult(hash: .zero, quality: 0) }
+        return PDQResult(hash: Self.bits(dct), quality: quality)
+    }
+
     /// Hashes a float luma plane (row-major, `width*height` values), as `pdqHash256FromFloatLuma`.
     public func hash(luma: [Float], width: Int, height: Int) -> PDQResult {
         precondition(luma.count == width * height, "luma plane size does not match its dimensions")
@@ -115,13 +132,17 @@ public final class PDQHasher {
 
     /// Blurs and decimates to 64×64, computes quality, and returns the 16×16 DCT (row-major),
     /// or nil when a side is under 5 pixels (the reference's all-zero hash, quality 0).
-    func dct16(width: Int, height: Int, blurEvenAt64: Bool, luma: some LumaSource) -> ([Float]?, Int) {
+    func dct16(
+        width: Int, height: Int, blurEvenAt64: Bool, luma: some LumaSource,
+        geometry: (columns: AxisGeometry, rows: AxisGeometry)? = nil
+    ) -> ([Float]?, Int) {
         guard width >= 5, height >= 5 else { return (nil, 0) }
         var block64 = [Float](repeating: 0, count: 64 * 64)
-        if width == 64 && height == 64 && !blurEvenAt64 {
+        if width == 64 && height == 64 && !blurEvenAt64 && geometry == nil {
             copyUnblurred(luma: luma, into: &block64)
         } else {
-            blurAndDecimate(width: width, height: height, luma: luma, into: &block64)
+            let (columns, rows) = geometry ?? (AxisGeometry(exact: width), AxisGeometry(exact: height))
+            blurAndDecimate(width: width, height: height, columns: columns, rows: rows, luma: luma, into: &block64)
         }
         let quality = Self.quality(block64)
         return (Self.dct64To16(block64), quality)
@@ -139,13 +160,16 @@ public final class PDQHasher {
         }
     }
 
-    private func blurAndDecimate(width: Int, height: Int, luma: some LumaSource, into block64: inout [Float]) {
+    private func blurAndDecimate(
+        width: Int, height: Int, columns: AxisGeometry, rows: AxisGeometry, luma: some LumaSource,
+        into block64: inout [Float]
+    ) {
         let lanes = Self.lanes
-        let rowWindow = Self.windowSize(width)
-        let columnWindow = Self.windowSize(height)
+        let rowWindow = columns.window
+        let columnWindow = rows.window
         let rowCounts = Self.boxCounts(length: width, window: rowWindow)
-        let sampleColumns = Self.decimationIndices(width)
-        let sampleRows = Self.decimationIndices(height)
+        let sampleColumns = columns.samples
+        let sampleRows = rows.samples
         let ringRows = columnWindow + lanes
 
         reserve(&lumaBlock, width * lanes)
@@ -190,9 +214,13 @@ public final class PDQHasher {
                 // First row pass, eight rows at once in SIMD lanes.
                 luma.fill(firstRow: first, rows: rows, width: width, into: lumaPtr)
                 Self.rowBoxSums(lumaPtr, sumsPtr, length: width, window: rowWindow)
-                for j in 0..<width {
-                    let value = Self.loadLanes(sumsPtr, j) / Lanes(repeating: rowCounts[j])
-                    for lane in 0..<rows { ringPtr[((first + lane) % ringRows) * width + j] = value[lane] }
+                rowCounts.withUnsafeBufferPointer { counts in
+                    for j in 0..<width {
+                        Self.storeLanes(sumsPtr, j, Self.loadLanes(sumsPtr, j) / Lanes(repeating: counts[j]))
+                    }
+                }
+                for lane in 0..<rows {
+                    Self.deinterleave(sumsPtr, lane: lane, width: width, into: ringPtr + ((first + lane) % ringRows) * width)
                 }
                 // First column pass, one row at a time across all columns.
                 for row in first..<(first + rows) {
@@ -220,6 +248,32 @@ public final class PDQHasher {
                 }
             }
         }}}}}
+    }
+
+    /// The blur window and the 64 decimation indices along one axis.
+    struct AxisGeometry: Equatable {
+        let window: Int
+        let samples: [Int]
+
+        /// The reference's geometry for a side of `length` pixels.
+        init(exact length: Int) {
+            window = PDQHasher.windowSize(length)
+            samples = PDQHasher.decimationIndices(length)
+        }
+
+        /// Geometry on a side reduced by DCT scaling (`scale` = 2, 4 or 8) that approximates the
+        /// reference's on the full side: the window whose two box passes, after the scaled IDCT's own
+        /// averaging over `scale` pixels, come closest in variance to the full-resolution passes, and
+        /// the reduced pixels covering the full-resolution sample positions.
+        init(emulating fullLength: Int, reducedLength: Int, scale: Int) {
+            let fullWindow = PDQHasher.windowSize(fullLength)
+            let target = 2 * (fullWindow * fullWindow - 1)
+            func variance(_ w: Int) -> Int { 2 * scale * scale * (w * w - 1) + (scale * scale - 1) }
+            var best = 1
+            for w in 1...max(1, reducedLength) where abs(variance(w) - target) < abs(variance(best) - target) { best = w }
+            window = best
+            samples = PDQHasher.decimationIndices(fullLength).map { min($0 / scale, reducedLength - 1) }
+        }
     }
 
     // MARK: Box filter pieces (Meta's box1DFloat, reorganised but operation-for-operation)
@@ -271,6 +325,16 @@ public final class PDQHasher {
         for _ in 0..<(half - 1) {
             sum -= loadLanes(input, li); li += 1
             storeLanes(output, oi, sum); oi += 1
+        }
+    }
+
+    /// Copies one lane of a lane-interleaved block out as a row-major row.
+    @inline(__always)
+    static func deinterleave(_ block: UnsafeMutablePointer<Float>, lane: Int, width: Int, into row: UnsafeMutablePointer<Float>) {
+        var source = block + lane
+        for j in 0..<width {
+            row[j] = source.pointee
+            source += lanes
         }
     }
 

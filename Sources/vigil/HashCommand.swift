@@ -26,8 +26,11 @@ struct HashCommand: ParsableCommand {
     @Flag(help: "Also output the eight dihedral PDQ hashes (original, rot90, rot180, rot270, flipx, flipy, flip+1, flip-1).")
     var dihedral = false
 
-    @Flag(help: "Fast mode: decode JPEGs DCT-scaled (1/2, 1/4 or 1/8) keeping the shorter side ≥ 256 px. Hashes drift a few bits from exact mode.")
+    @Flag(help: "Fast mode: decode JPEGs DCT-scaled (1/2, 1/4 or 1/8) while the shorter side stays ≥ --fast-min-side. Hashes drift a few bits from exact mode (see BENCHMARKS.md).")
     var fast = false
+
+    @Option(help: "With --fast: the shortest side a DCT-scaled decode may have, in pixels.")
+    var fastMinSide = HashOptions.defaultFastShortSide
 
     @Option(help: "Refuse images with more pixels than this (decompression-bomb guard).")
     var maxPixels = MediaLimits.default.maxPixels
@@ -44,12 +47,13 @@ struct HashCommand: ParsableCommand {
     func validate() throws {
         guard maxPixels > 0, maxBytes > 0 else { throw ValidationError("--max-pixels and --max-bytes must be positive") }
         guard jobs > 0 else { throw ValidationError("--jobs must be at least 1") }
+        guard fastMinSide >= 64 else { throw ValidationError("--fast-min-side must be at least 64 (PDQ's grid)") }
     }
 
     func run() throws {
         let limits = MediaLimits(maxBytes: maxBytes, maxPixels: maxPixels)
         let options = HashOptions(
-            limits: limits, dihedral: dihedral, fastShortSide: fast ? HashOptions.defaultFastShortSide : nil)
+            limits: limits, dihedral: dihedral, fastShortSide: fast ? fastMinSide : nil)
         let entries = FileWalker().expand(paths)
         let output = RecordPrinter(json: json, progress: Progress.onTerminal(total: entries.count))
         HashBatch(options: options, jobs: jobs).run(entries) { _, record in output.print(record) }
