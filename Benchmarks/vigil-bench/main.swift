@@ -1,7 +1,7 @@
 // Times Vigil's hashing pipeline per file, in-process, and prints one JSON object per file.
 // Usage: vigil-bench [--repeat N] FILE...
-// Stages: decode (exact), pdq (exact, on decoded pixels), end-to-end `FileHasher` exact
-// (read + digests + decode + PDQ) and end-to-end fast mode; medians in milliseconds.
+// Stages: decode (exact), pdq (exact, on decoded pixels), decode+PDQ in fast mode, and end to end
+// through `FileHasher` (read + MD5/SHA-1/SHA-256 + decode + PDQ) in both modes; medians in ms.
 import Foundation
 import VigilCore
 import VigilHashing
@@ -37,11 +37,20 @@ for path in arguments {
         print(#"{"file":"\#(path)","error":"unreadable"}"#)
         continue
     }
-    var decodeTimes: [Double] = [], pdqTimes: [Double] = [], exactTimes: [Double] = [], fastTimes: [Double] = []
+    var decodeTimes: [Double] = [], pdqTimes: [Double] = [], fastCoreTimes: [Double] = []
+    var exactTimes: [Double] = [], fastTimes: [Double] = []
+    let fastOptions = DecodeOptions(reducedShortSide: HashOptions.defaultFastShortSide)
     var exactRecord = HashRecord(path: path), fastRecord = HashRecord(path: path)
     for _ in 0..<repeats {
-        decodeTimes.append(milliseconds { _ = try? decoder.decode(bytes) })
+        decodeTimes.append(milliseconds { if let d = try? decoder.decode(bytes) { decoder.recycle(d.image) } })
         pdqTimes.append(milliseconds { _ = hasher.hash(decoded.image) })
+        fastCoreTimes.append(
+            milliseconds {
+                guard let reduced = try? decoder.decode(bytes, options: fastOptions) else { return }
+                _ = hasher.hash(
+                    reduced.image, reducedFromWidth: reduced.sourceWidth, height: reduced.sourceHeight,
+                    scale: reduced.scaleDenominator)
+            })
         exactTimes.append(milliseconds { exactRecord = exact.hash(path: path) })
         fastTimes.append(milliseconds { fastRecord = fast.hash(path: path) })
     }
@@ -49,6 +58,7 @@ for path in arguments {
     print(
         #"{"file":"\#(path)","width":\#(decoded.sourceWidth),"height":\#(decoded.sourceHeight),"#
             + #""decode_ms":\#(median(decodeTimes)),"pdq_ms":\#(median(pdqTimes)),"#
+            + #""fast_core_ms":\#(median(fastCoreTimes)),"#
             + #""exact_ms":\#(median(exactTimes)),"fast_ms":\#(median(fastTimes)),"#
             + #""fast_scale":\#(fastRecord.decodeScale ?? 1),"fast_drift_bits":\#(drift)}"#)
 }

@@ -76,6 +76,7 @@ public final class FileHasher {
             } else {
                 record.pdq = pdq.hash(decoded.image)
             }
+            decoder.recycle(decoded.image)
         } catch {
             record.error = error.message
         }

@@ -83,20 +83,17 @@ public final class PDQHasher {
 
         func fill(firstRow: Int, rows: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
             let base = rgb.baseAddress!
-            let redGreen = LumaTables.shared.redGreen
-            let blue = LumaTables.shared.blue
-            redGreen.withUnsafeBufferPointer { rg in
-                blue.withUnsafeBufferPointer { b in
-                    for k in 0..<PDQHasher.lanes {
-                        let row = firstRow + min(k, rows - 1)
-                        var p = base + row * width * 3
-                        var o = out + k
-                        for _ in 0..<width {
-                            let value = rg[Int(p[0]) << 8 | Int(p[1])] + b[Int(p[2])]
-                            o.pointee = Float(value)
-                            p += 3
-                            o += PDQHasher.lanes
-                        }
+            LumaTables.shared.terms.withUnsafeBufferPointer { terms in
+                let red = terms.baseAddress!, green = red + 256, blue = red + 512
+                for k in 0..<PDQHasher.lanes {
+                    var p = base + (firstRow + min(k, rows - 1)) * width * 3
+                    var o = out + k
+                    for _ in 0..<width {
+                        // The same double operations, in the same order, as numpy's
+                        // `R*0.299 + G*0.587 + B*0.114`, then rounded to float32.
+                        o.pointee = Float((red[Int(p[0])] + green[Int(p[1])]) + blue[Int(p[2])])
+                        p += 3
+                        o += PDQHasher.lanes
                     }
                 }
             }
@@ -497,18 +494,17 @@ public final class PDQHasher {
     }
 }
 
-/// Lookup tables for pdqhash's luma: `R*0.299 + G*0.587` for every (R, G), and `B*0.114`, in double.
+/// pdqhash's luma terms in double: `R*0.299`, `G*0.587` and `B*0.114` for every byte value,
+/// stored as one 768-entry table (red, then green, then blue) that stays in L1 cache.
 final class LumaTables: Sendable {
     static let shared = LumaTables()
-    let redGreen: [Double]
-    let blue: [Double]
+    let terms: [Double]
 
     private init() {
-        var rg = [Double](repeating: 0, count: 65536)
-        for r in 0..<256 {
-            for g in 0..<256 { rg[r << 8 | g] = Double(r) * 0.299 + Double(g) * 0.587 }
+        var terms: [Double] = []
+        for coefficient in [0.299, 0.587, 0.114] {
+            for value in 0..<256 { terms.append(Double(value) * coefficient) }
         }
-        redGreen = rg
-        blue = (0..<256).map { Double($0) * 0.114 }
+        self.terms = terms
     }
 }

@@ -8,7 +8,7 @@ enum BMPCodec {
         var masks: (r: Int, g: Int, b: Int) = (0, 0, 0)
     }
 
-    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits) throws(MediaError) -> DecodedImage {
+    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits, buffers: BufferSource) throws(MediaError) -> DecodedImage {
         let header = try parseHeader(data)
         try limits.checkDimensions(width: header.width, height: header.height, format: .bmp)
         let pixelOffset = readLE(data, 10, 4)
@@ -17,7 +17,7 @@ enum BMPCodec {
             throw MediaError(.corrupt, "BMP pixel data is truncated (needs \(stride * header.height) bytes)")
         }
         let palette = try readPalette(data, header)
-        let image = try makeRGBImage(width: header.width, height: header.height) { out in
+        let image = try buffers.makeRGBImage(width: header.width, height: header.height) { out in
             for row in 0..<header.height {
                 let sourceRow = header.topDown ? row : header.height - 1 - row
                 let base = pixelOffset + sourceRow * stride

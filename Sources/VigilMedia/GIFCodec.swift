@@ -19,7 +19,7 @@ enum GIFCodec {
         return Int32(count)
     }
 
-    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits) throws(MediaError) -> DecodedImage {
+    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits, buffers: BufferSource) throws(MediaError) -> DecodedImage {
         let source = Source(data)
         return try withExtendedLifetime(source) { () throws(MediaError) -> DecodedImage in
             var status: Int32 = 0
@@ -37,7 +37,7 @@ enum GIFCodec {
                 }
                 switch record {
                 case IMAGE_DESC_RECORD_TYPE:
-                    let image = try firstFrame(gif, screenWidth: screenWidth, screenHeight: screenHeight)
+                    let image = try firstFrame(gif, screenWidth: screenWidth, screenHeight: screenHeight, buffers: buffers)
                     return DecodedImage(
                         format: .gif, sourceWidth: screenWidth, sourceHeight: screenHeight, image: image,
                         scaleDenominator: 1)
@@ -61,7 +61,9 @@ enum GIFCodec {
         }
     }
 
-    private static func firstFrame(_ gif: UnsafeMutablePointer<GifFileType>, screenWidth: Int, screenHeight: Int)
+    private static func firstFrame(
+        _ gif: UnsafeMutablePointer<GifFileType>, screenWidth: Int, screenHeight: Int, buffers: BufferSource
+    )
         throws(MediaError) -> RGBImage
     {
         guard DGifGetImageDesc(gif) == GIF_OK else {
@@ -98,7 +100,7 @@ enum GIFCodec {
             gif.pointee.SColorMap != nil && background < Int(gif.pointee.SColorMap.pointee.ColorCount)
             ? { let c = gif.pointee.SColorMap.pointee.Colors[background]; return (c.Red, c.Green, c.Blue) }()
             : (0, 0, 0)
-        return try makeRGBImage(width: screenWidth, height: screenHeight) { out in
+        return try buffers.makeRGBImage(width: screenWidth, height: screenHeight) { out in
             for i in 0..<(screenWidth * screenHeight) {
                 out[3 * i] = fill.0
                 out[3 * i + 1] = fill.1

@@ -29,6 +29,9 @@ public struct DecodedImage: Sendable {
 /// use one instance per worker; it is not `Sendable`.
 public final class ImageDecoder {
     private var turbo: tjhandle?
+    /// A pixel buffer handed back by `recycle(_:)`, reused by the next decode of the same size
+    /// (large buffers are otherwise mapped and zero-faulted afresh by the allocator each time).
+    private var spare: [UInt8]?
 
     public init() {}
 
@@ -46,15 +49,22 @@ public final class ImageDecoder {
         guard let format = MediaFormat.sniff(bytes) else {
             throw MediaError(.unknownFormat, "not a recognised image or video format (unknown magic bytes)")
         }
+        let buffers = BufferSource(spare.take())
+        defer { spare = buffers.unused }
         switch format {
-        case .jpeg: return try decodeJPEG(bytes, options: options)
-        case .png: return try PNGCodec.decode(bytes, limits: options.limits)
-        case .gif: return try GIFCodec.decode(bytes, limits: options.limits)
-        case .webp: return try WebPCodec.decode(bytes, limits: options.limits)
-        case .bmp: return try BMPCodec.decode(bytes, limits: options.limits)
+        case .jpeg: return try decodeJPEG(bytes, options: options, buffers: buffers)
+        case .png: return try PNGCodec.decode(bytes, limits: options.limits, buffers: buffers)
+        case .gif: return try GIFCodec.decode(bytes, limits: options.limits, buffers: buffers)
+        case .webp: return try WebPCodec.decode(bytes, limits: options.limits, buffers: buffers)
+        case .bmp: return try BMPCodec.decode(bytes, limits: options.limits, buffers: buffers)
         default:
             throw MediaError(.unsupportedFormat, "\(format.rawValue) is recognised but not decodable as a still image by this build")
         }
+    }
+
+    /// Returns an image's pixel buffer for reuse by the next decode; call when done with it.
+    public func recycle(_ image: consuming RGBImage) {
+        spare = image.pixels
     }
 
     /// Convenience for arrays.
@@ -65,10 +75,34 @@ public final class ImageDecoder {
         return try result.get()
     }
 
-    private func decodeJPEG(_ data: UnsafeBufferPointer<UInt8>, options: DecodeOptions) throws(MediaError) -> DecodedImage {
+    private func decodeJPEG(_ data: UnsafeBufferPointer<UInt8>, options: DecodeOptions, buffers: BufferSource)
+        throws(MediaError) -> DecodedImage
+    {
         if turbo == nil { turbo = tjInitDecompress() }
         guard let handle = turbo else { throw MediaError(.corrupt, "TurboJPEG could not start") }
-        return try JPEGCodec.decode(data, handle: handle, options: options)
+        return try JPEGCodec.decode(data, handle: handle, options: options, buffers: buffers)
+    }
+}
+
+/// Supplies pixel buffers to the codecs: a recycled one when its size fits exactly, else a new one.
+final class BufferSource {
+    private(set) var unused: [UInt8]?
+    init(_ spare: [UInt8]?) { unused = spare }
+
+    /// Makes a `width`×`height` RGB image whose bytes `fill` writes completely.
+    func makeRGBImage(
+        width: Int, height: Int, fill: (UnsafeMutablePointer<UInt8>) throws(MediaError) -> Void
+    ) throws(MediaError) -> RGBImage {
+        guard var pixels = unused, pixels.count == width * height * 3 else {
+            return try VigilMedia.makeRGBImage(width: width, height: height, fill: fill)
+        }
+        unused = nil
+        var failure: MediaError?
+        pixels.withUnsafeMutableBufferPointer { buffer in
+            do throws(MediaError) { try fill(buffer.baseAddress!) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return RGBImage(width: width, height: height, pixels: pixels)
     }
 }
 

@@ -3,7 +3,7 @@ import CImageCodecs
 /// JPEG through the TurboJPEG API (libjpeg-turbo): accurate integer IDCT and fancy
 /// upsampling, the same defaults as Pillow, so pixels agree with the reference pipeline.
 enum JPEGCodec {
-    static func decode(_ data: UnsafeBufferPointer<UInt8>, handle: tjhandle, options: DecodeOptions) throws(MediaError)
+    static func decode(_ data: UnsafeBufferPointer<UInt8>, handle: tjhandle, options: DecodeOptions, buffers: BufferSource) throws(MediaError)
         -> DecodedImage
     {
         var width: Int32 = 0
@@ -23,7 +23,7 @@ enum JPEGCodec {
         let denominator = scaleDenominator(width: Int(width), height: Int(height), minShortSide: options.reducedShortSide)
         let outWidth = (Int(width) + denominator - 1) / denominator
         let outHeight = (Int(height) + denominator - 1) / denominator
-        let image = try makeRGBImage(width: outWidth, height: outHeight) { (out) throws(MediaError) in
+        let image = try buffers.makeRGBImage(width: outWidth, height: outHeight) { (out) throws(MediaError) in
             let strict = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS
             var status = tjDecompress2(
                 handle, data.baseAddress, UInt(data.count), out, Int32(outWidth), 0, Int32(outHeight),
