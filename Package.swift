@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "VigilMedia", targets: ["VigilMedia"]),
         .library(name: "VigilHashing", targets: ["VigilHashing"]),
+        .library(name: "VigilIndex", targets: ["VigilIndex"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
     ],
     dependencies: [
@@ -34,6 +35,11 @@ let package = Package(
         .target(
             name: "VigilHashing",
             dependencies: ["VigilMedia", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings + hotPathFlags
+        ),
+        .target(
+            name: "VigilIndex",
+            dependencies: ["VigilHashing"],
             swiftSettings: strictSettings + hotPathFlags
         ),
         .target(
@@ -62,6 +68,7 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "VigilIndexTests", dependencies: ["VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilMedia", "VigilHashing"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

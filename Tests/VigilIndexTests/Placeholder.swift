@@ -1,0 +1,2 @@
+import Testing
+@Test func indexPlaceholder() { #expect(Bool(true)) }
