@@ -27,6 +27,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         .target(
             name: "VigilMedia",
             dependencies: ["CImageCodecs"],
@@ -39,7 +40,7 @@ let package = Package(
         ),
         .target(
             name: "VigilIndex",
-            dependencies: ["VigilHashing"],
+            dependencies: ["VigilHashing", "CPrefetch"],
             swiftSettings: strictSettings + hotPathFlags
         ),
         .target(
@@ -57,7 +58,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["VigilCore"],
+            dependencies: ["VigilCore", "VigilIndex", "VigilHashing", "VigilMedia"],
             path: "Benchmarks/vigil-bench",
             swiftSettings: strictSettings
         ),

@@ -66,7 +66,7 @@ def main() -> None:
             r = pdq_reference.bench(args.corpus, rel, args.repeat)
             if rel not in best_ref or r["median_ms"] < best_ref[rel]["median_ms"]:
                 best_ref[rel] = r
-        out = subprocess.run([args.vigil_bench, "--repeat", str(args.repeat)] + [str(args.corpus / f) for f in FILES],
+        out = subprocess.run([args.vigil_bench, "pdq", "--repeat", str(args.repeat)] + [str(args.corpus / f) for f in FILES],
                              capture_output=True, text=True, check=True).stdout
         for line, rel in zip(out.splitlines(), FILES):
             v = json.loads(line)

@@ -1,0 +1,57 @@
+// `vigil-bench index HASHES QUERIES [--radius R] [--verify N]`: builds a PDQMultiIndex over the
+// raw 32-byte hashes in HASHES (big-endian canonical byte order, as numpy's packbits writes them),
+// then times single-query range search over QUERIES on one thread, and checks the first N queries
+// against brute force. Prints one JSON object.
+import Foundation
+import VigilHashing
+import VigilIndex
+
+func loadHashes(_ path: String) -> [PDQHash] {
+    guard let data = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
+    let bytes = [UInt8](data)
+    func word(_ offset: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for i in 0..<8 { v = v << 8 | UInt64(bytes[offset + i]) }
+        return v
+    }
+    return stride(from: 0, to: bytes.count - 31, by: 32).map { o in PDQHash(word(o + 24), word(o + 16), word(o + 8), word(o)) }
+}
+
+func indexBench(_ args: [String]) {
+    guard args.count >= 2 else { return print("usage: vigil-bench index HASHES QUERIES [--radius R] [--verify N]") }
+    var radius = 31, verify = 20
+    if let i = args.firstIndex(of: "--radius"), let r = Int(args[i + 1]) { radius = r }
+    if let i = args.firstIndex(of: "--verify"), let n = Int(args[i + 1]) { verify = n }
+    let hashes = loadHashes(args[0])
+    let queries = loadHashes(args[1])
+    var index: PDQMultiIndex?
+    let buildMs = milliseconds { index = PDQMultiIndex(hashes) }
+    let built = index!
+    var latencies: [Double] = []
+    latencies.reserveCapacity(queries.count)
+    var hits: [IndexHit] = []
+    var totalHits = 0
+    let start = DispatchTime.now().uptimeNanoseconds
+    for q in queries {
+        hits.removeAll(keepingCapacity: true)
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        built.search(q, radius: radius, into: &hits)
+        latencies.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e3)
+        totalHits += hits.count
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    var recallOK = true
+    for q in queries.prefix(verify) {
+        var a: [IndexHit] = [], b: [IndexHit] = []
+        built.search(q, radius: radius, into: &a)
+        built.linearSearch(q, radius: radius, into: &b)
+        if a.sorted() != b.sorted() { recallOK = false }
+    }
+    latencies.sort()
+    print(
+        #"{"hashes":\#(hashes.count),"queries":\#(queries.count),"radius":\#(radius),"build_ms":\#(buildMs),"#
+            + #""bytes_per_hash":\#(Double(built.memoryBytes) / Double(max(hashes.count, 1))),"#
+            + #""qps":\#(Double(queries.count) / seconds),"p50_us":\#(latencies[latencies.count / 2]),"#
+            + #""p99_us":\#(latencies[latencies.count * 99 / 100]),"hits":\#(totalHits),"#
+            + #""exact_vs_bruteforce_on_first":\#(verify),"exact":\#(recallOK)}"#)
+}

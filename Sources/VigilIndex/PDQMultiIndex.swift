@@ -1,0 +1,297 @@
+import CPrefetch
+import VigilHashing
+
+/// A stored hash within `radius` of a query: its position in the index and its distance.
+public struct IndexHit: Hashable, Sendable, Comparable {
+    public let position: Int
+    public let distance: Int
+
+    public init(position: Int, distance: Int) {
+        self.position = position
+        self.distance = distance
+    }
+
+    public static func < (a: IndexHit, b: IndexHit) -> Bool { (a.distance, a.position) < (b.distance, b.position) }
+}
+
+/// Exact Hamming range search over PDQ hashes by multi-index hashing (Norouzi, Punjani and Fleet,
+/// "Fast Exact Search in Hamming Space with Multi-Index Hashing"). The 256 bits are cut into `m`
+/// substrings of about log₂(n) bits; by the pigeonhole principle a hash within distance r of the
+/// query agrees with it to within ⌊r/m⌋ bits on at least one substring, so probing every
+/// substring key within that radius finds every match — none is ever missed — and each candidate
+/// is verified on all 256 bits. A candidate is reported only by the first table able to find it,
+/// so results carry no duplicates.
+///
+/// Layout per table: entries sorted by substring key (a counting sort), each a 32-bit word packing
+/// the key's low bits above the hash's position; a directory of bucket offsets indexed by the key's
+/// high bits. Memory is `32 + 4m` bytes per hash plus the directories: about 2.5–2.8× the raw hashes.
+/// Immutable once built; `PDQIndex` adds incremental inserts and removals on top.
+public struct PDQMultiIndex: Sendable {
+    /// The number of hashes.
+    public let count: Int
+    /// Four words per hash, hash `i` at `4i ..< 4i+4` (bit k in word k>>6).
+    let words: LargeBuffer<UInt64>
+    let segments: [Segment]
+    /// All tables' directories, concatenated; `segments[t].directoryStart` locates table t's.
+    let directories: LargeBuffer<UInt32>
+    /// All tables' entries, `count` per table, table t at `t*count`.
+    let entries: LargeBuffer<UInt32>
+    let positionBits: Int
+
+    struct Segment: Sendable {
+        let offset: Int, length: Int
+        let directoryBits: Int, lowBits: Int
+        let directoryStart: Int
+        /// The segment's bits within each of the four words.
+        let masks: (UInt64, UInt64, UInt64, UInt64)
+    }
+
+    /// Builds the index over `hashes`; position `i` is `hashes[i]`.
+    public init(_ hashes: [PDQHash]) {
+        var words = [UInt64]()
+        words.reserveCapacity(hashes.count * 4)
+        for h in hashes { words += [h.w0, h.w1, h.w2, h.w3] }
+        self.init(words: words)
+    }
+
+    /// Builds the index over hashes given as four words each.
+    public init(words: [UInt64]) {
+        precondition(words.count % 4 == 0, "PDQ hashes are four words each")
+        precondition(words.count / 4 < Int(UInt32.max), "an index holds fewer than 2³² hashes")
+        let count = words.count / 4
+        self.count = count
+        self.words = LargeBuffer(words)
+        let layout = Self.layout(count: count)
+        self.positionBits = layout.positionBits
+        self.segments = layout.segments
+        directories = LargeBuffer(zeroed: layout.directorySize)
+        entries = LargeBuffer(zeroed: count * layout.segments.count)
+        Self.fill(words: self.words, count: count, layout: layout, directories: directories, entries: entries)
+    }
+
+    // MARK: Layout
+
+    struct Layout {
+        var segments: [Segment]
+        var positionBits: Int
+        var directorySize: Int
+    }
+
+    /// Eleven substrings of 23–24 bits. Matching thresholds sit around PDQ's 31, where eleven tables
+    /// allow ⌊31/11⌋ = 2 flipped bits per substring: fewer tables would need 3 (many more probes),
+    /// more tables would have shorter keys and many more chance collisions to verify in DRAM.
+    /// Directories use ⌊log₂ n⌋ − 2 bits, so buckets hold four to eight entries.
+    static func layout(count: Int) -> Layout {
+        let log2n = Int.bitWidth - 1 - max(count, 2).leadingZeroBitCount  // ⌊log₂ n⌋
+        let tables = 11
+        let positionBits = max(1, Int.bitWidth - max(count - 1, 1).leadingZeroBitCount)
+        var segments: [Segment] = []
+        var offset = 0, directoryStart = 0
+        for t in 0..<tables {
+            let length = 256 / tables + (t < 256 % tables ? 1 : 0)
+            let minimumDirectory = max(0, length - (32 - positionBits))
+            let directoryBits = min(length, max(minimumDirectory, log2n - 2))
+            var masks: [UInt64] = [0, 0, 0, 0]
+            for bit in offset..<(offset + length) { masks[bit >> 6] |= 1 << UInt64(bit & 63) }
+            segments.append(
+                Segment(
+                    offset: offset, length: length, directoryBits: directoryBits, lowBits: length - directoryBits,
+                    directoryStart: directoryStart, masks: (masks[0], masks[1], masks[2], masks[3])))
+            offset += length
+            directoryStart += (Int(1) << directoryBits) + 1
+        }
+        return Layout(segments: segments, positionBits: positionBits, directorySize: directoryStart)
+    }
+
+    /// The substring of a hash (given by a pointer to its four words) for `segment`.
+    @inline(__always)
+    static func key(_ w: UnsafePointer<UInt64>, _ segment: Segment) -> UInt32 {
+        let word = segment.offset >> 6, shift = UInt64(segment.offset & 63)
+        var value = w[word] >> shift
+        if Int(shift) + segment.length > 64 { value |= w[word + 1] << (64 - shift) }
+        return UInt32(truncatingIfNeeded: value & ((1 << UInt64(segment.length)) - 1))
+    }
+
+    /// Counting sort of every table's entries by substring key.
+    private static func fill(
+        words: LargeBuffer<UInt64>, count: Int, layout: Layout, directories: LargeBuffer<UInt32>,
+        entries: LargeBuffer<UInt32>
+    ) {
+                    let w = UnsafePointer(words.base)
+                    var keys = [UInt32](repeating: 0, count: count)
+                    for (t, segment) in layout.segments.enumerated() {
+                        let dir = directories.base + segment.directoryStart
+                        let buckets = 1 << segment.directoryBits
+                        let lowMask = UInt32((1 << segment.lowBits) - 1)
+                        for i in 0..<count {
+                            let k = key(w + 4 * i, segment)
+                            keys[i] = k
+                            dir[Int(k >> UInt32(segment.lowBits)) + 1] += 1
+                        }
+                        for b in 0..<buckets { dir[b + 1] += dir[b] }
+                        var next = Array(UnsafeBufferPointer(start: dir, count: buckets))
+                        let table = entries.base + t * count
+                        for i in 0..<count {
+                            let k = keys[i]
+                            let bucket = Int(k >> UInt32(segment.lowBits))
+                            table[Int(next[bucket])] = ((k & lowMask) << UInt32(layout.positionBits)) | UInt32(i)
+                            next[bucket] += 1
+                        }
+                    }
+    }
+
+    // MARK: Search
+
+    /// The hash stored at `position`.
+    public func hash(at position: Int) -> PDQHash {
+        PDQHash(words.base[4 * position], words.base[4 * position + 1], words.base[4 * position + 2], words.base[4 * position + 3])
+    }
+
+    /// Appends to `hits` every stored hash within `radius` (inclusive) of `query`, each once.
+    ///
+    /// The search runs in stages so that its random memory reads overlap instead of waiting on each
+    /// other: (1) list every probed bucket and prefetch its directory slot; (2) read the bucket
+    /// bounds and prefetch the bucket's entries; (3) scan the buckets, keep entries whose key is
+    /// close enough, and prefetch those hashes; (4) verify the candidates on all 256 bits.
+    public func search(_ query: PDQHash, radius: Int, into hits: inout [IndexHit]) {
+        guard count > 0, radius >= 0 else { return }
+        let substringRadius = radius / segments.count
+        // Past a few flipped bits per substring, probing costs more than reading everything.
+        guard substringRadius <= 3 else { return linearSearch(query, radius: radius, into: &hits) }
+        let probeCount = segments.reduce(0) { $0 + Self.maskCount(bits: $1.directoryBits, maxWeight: substringRadius) }
+        let q = [query.w0, query.w1, query.w2, query.w3]
+        q.withUnsafeBufferPointer { qBuffer in
+        withUnsafeTemporaryAllocation(of: Probe.self, capacity: probeCount) { probes in
+            let w = UnsafePointer(words.base), qp = qBuffer.baseAddress!, dirs = UnsafePointer(directories.base)
+            let allEntries = UnsafePointer(entries.base)
+            let positionShift = UInt32(positionBits)
+            let positionMask = UInt32((1 << UInt64(positionBits)) - 1)
+
+            // Stage 1: the buckets to probe, each with the low-key distance it may still spend.
+            var n = 0
+            for (t, segment) in segments.enumerated() {
+                let queryKey = Self.key(qp, segment)
+                let queryHigh = Int(queryKey >> UInt32(segment.lowBits))
+                let queryLow = queryKey & UInt32((1 << segment.lowBits) - 1)
+                Self.forEachMask(bits: segment.directoryBits, maxWeight: substringRadius) { mask, weight in
+                    let slot = segment.directoryStart + (queryHigh ^ mask)
+                    vigil_prefetch(dirs + slot)
+                    probes[n] = Probe(
+                        slot: Int32(slot), table: UInt8(t), budget: UInt8(substringRadius - weight), low: queryLow,
+                        start: 0, end: 0)
+                    n += 1
+                }
+            }
+            // Stage 2: bucket bounds; prefetch the entries.
+            var scanned = 0
+            for i in 0..<n {
+                let slot = Int(probes[i].slot)
+                let start = dirs[slot], end = dirs[slot + 1]
+                probes[i].start = start
+                probes[i].end = end
+                if start < end { vigil_prefetch(allEntries + Int(probes[i].table) * count + Int(start)) }
+                scanned += Int(end - start)
+            }
+            guard scanned > 0 else { return }
+            // Stage 3: entries whose low key bits are within budget become candidates.
+            withUnsafeTemporaryAllocation(of: Candidate.self, capacity: scanned) { candidates in
+                var c = 0
+                for i in 0..<n {
+                    let probe = probes[i]
+                    let table = allEntries + Int(probe.table) * count
+                    var e = Int(probe.start)
+                    while e < Int(probe.end) {
+                        let entry = table[e]
+                        e += 1
+                        if ((entry >> positionShift) ^ probe.low).nonzeroBitCount <= Int(probe.budget) {
+                            let position = entry & positionMask
+                            vigil_prefetch(w + 4 * Int(position))
+                            candidates[c] = Candidate(position: position, table: probe.table)
+                            c += 1
+                        }
+                    }
+                }
+                // Stage 4: verification.
+                for i in 0..<c {
+                    verify(
+                        Int(candidates[i].position), table: Int(candidates[i].table), substringRadius: substringRadius,
+                        radius: radius, q: qp, w: w, hits: &hits)
+                }
+            }
+        }}
+    }
+
+    private struct Probe {
+        var slot: Int32
+        var table: UInt8
+        var budget: UInt8
+        var low: UInt32
+        var start: UInt32
+        var end: UInt32
+    }
+
+    private struct Candidate {
+        var position: UInt32
+        var table: UInt8
+    }
+
+    /// The number of `bits`-bit masks with at most `maxWeight` bits set.
+    static func maskCount(bits: Int, maxWeight: Int) -> Int {
+        var total = 0, binomial = 1
+        for k in 0...maxWeight {
+            if k > 0 { binomial = binomial * (bits - k + 1) / k }
+            if k <= bits { total += binomial }
+        }
+        return total
+    }
+
+    /// Checks a candidate on all 256 bits; reports it unless an earlier table also reaches it.
+    @inline(__always)
+    private func verify(
+        _ position: Int, table: Int, substringRadius: Int, radius: Int, q: UnsafePointer<UInt64>,
+        w: UnsafePointer<UInt64>, hits: inout [IndexHit]
+    ) {
+        let h = w + 4 * position
+        let x0 = q[0] ^ h[0], x1 = q[1] ^ h[1], x2 = q[2] ^ h[2], x3 = q[3] ^ h[3]
+        let distance = x0.nonzeroBitCount + x1.nonzeroBitCount + x2.nonzeroBitCount + x3.nonzeroBitCount
+        guard distance <= radius else { return }
+        for earlier in 0..<table {
+            let m = segments[earlier].masks
+            let d = (x0 & m.0).nonzeroBitCount + (x1 & m.1).nonzeroBitCount + (x2 & m.2).nonzeroBitCount
+                + (x3 & m.3).nonzeroBitCount
+            if d <= substringRadius { return }
+        }
+        hits.append(IndexHit(position: position, distance: distance))
+    }
+
+    /// Calls `body(mask, weight)` for every `bits`-bit mask with at most `maxWeight` (≤ 3) bits set.
+    @inline(__always)
+    static func forEachMask(bits: Int, maxWeight: Int, _ body: (Int, Int) -> Void) {
+        body(0, 0)
+        guard maxWeight >= 1 else { return }
+        for a in 0..<bits {
+            body(1 << a, 1)
+            guard maxWeight >= 2 else { continue }
+            for b in 0..<a {
+                body(1 << a | 1 << b, 2)
+                guard maxWeight >= 3 else { continue }
+                for c in 0..<b { body(1 << a | 1 << b | 1 << c, 3) }
+            }
+        }
+    }
+
+    /// Brute force: every stored hash within `radius`. The reference the index is tested against.
+    public func linearSearch(_ query: PDQHash, radius: Int, into hits: inout [IndexHit]) {
+        do {
+            let w = words.base
+            for i in 0..<count {
+                let d = (query.w0 ^ w[4 * i]).nonzeroBitCount + (query.w1 ^ w[4 * i + 1]).nonzeroBitCount
+                    + (query.w2 ^ w[4 * i + 2]).nonzeroBitCount + (query.w3 ^ w[4 * i + 3]).nonzeroBitCount
+                if d <= radius { hits.append(IndexHit(position: i, distance: d)) }
+            }
+        }
+    }
+
+    /// Bytes held by the index, hashes included.
+    public var memoryBytes: Int { words.bytes + directories.bytes + entries.bytes }
+}

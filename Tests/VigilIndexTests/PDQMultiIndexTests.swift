@@ -1,0 +1,68 @@
+import Testing
+import VigilHashing
+@testable import VigilIndex
+
+struct IndexCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let hashes: [PDQHash]
+    let queries: [PDQHash]
+    var testDescription: String { name }
+}
+
+func indexCases() -> [IndexCase] {
+    var g = SeededGenerator(seed: 99)
+    let uniform = TestHashes.uniform(count: 20_000, seed: 1)
+    let uniformQueries = (0..<60).map { i in
+        i % 2 == 0 ? TestHashes.flipped(uniform[i * 97], i % 41, &g) : TestHashes.random(&g)
+    }
+    let (clustered, centres) = TestHashes.clustered(count: 20_000, centres: 2_000, spread: 48, seed: 2)
+    let clusteredQueries = (0..<60).map { i in TestHashes.flipped(centres[i * 31], i % 24, &g) }
+    let small = TestHashes.uniform(count: 37, seed: 3)
+    let smallQueries = small.prefix(10).map { TestHashes.flipped($0, 20, &g) }
+    let (dense, denseCentres) = TestHashes.clustered(count: 5_000, centres: 5, spread: 40, seed: 4)
+    return [
+        IndexCase(name: "uniform 20k", hashes: uniform, queries: uniformQueries),
+        IndexCase(name: "clustered 20k around 2k centres", hashes: clustered, queries: clusteredQueries),
+        IndexCase(name: "tiny 37", hashes: small, queries: smallQueries),
+        IndexCase(name: "5k in 5 dense clusters", hashes: dense, queries: denseCentres.map { TestHashes.flipped($0, 3, &g) }),
+    ]
+}
+
+@Test("range search equals brute force at every radius 0…40 (100% recall and precision)", arguments: indexCases())
+func rangeSearchIsExact(_ c: IndexCase) {
+    let index = PDQMultiIndex(c.hashes)
+    for radius in [0, 1, 2, 7, 15, 16, 23, 31, 32, 33, 40] {
+        for query in c.queries {
+            var found: [IndexHit] = [], expected: [IndexHit] = []
+            index.search(query, radius: radius, into: &found)
+            index.linearSearch(query, radius: radius, into: &expected)
+            #expect(found.sorted() == expected.sorted(), "radius \(radius)")
+            #expect(Set(found).count == found.count, "duplicate hits at radius \(radius)")
+        }
+    }
+}
+
+@Test("every stored hash finds itself at distance 0")
+func selfMatch() {
+    let hashes = TestHashes.uniform(count: 3_000, seed: 5)
+    let index = PDQMultiIndex(hashes)
+    for (i, h) in hashes.enumerated() {
+        var hits: [IndexHit] = []
+        index.search(h, radius: 0, into: &hits)
+        #expect(hits == [IndexHit(position: i, distance: 0)])
+    }
+}
+
+@Test("an empty index answers nothing")
+func emptyIndex() {
+    var hits: [IndexHit] = []
+    PDQMultiIndex([]).search(.zero, radius: 31, into: &hits)
+    #expect(hits.isEmpty)
+}
+
+@Test("memory stays within 3× the raw hash bytes", arguments: [1_000, 100_000, 1_000_000])
+func memoryBound(_ count: Int) {
+    let layout = PDQMultiIndex.layout(count: count)
+    let bytes = 32 * count + 4 * count * layout.segments.count + 4 * layout.directorySize
+    #expect(Double(bytes) <= 3.0 * Double(32 * count))
+}
