@@ -19,11 +19,13 @@ let package = Package(
         .library(name: "VigilMedia", targets: ["VigilMedia"]),
         .library(name: "VigilHashing", targets: ["VigilHashing"]),
         .library(name: "VigilIndex", targets: ["VigilIndex"]),
+        .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
@@ -44,14 +46,19 @@ let package = Package(
             swiftSettings: strictSettings + hotPathFlags
         ),
         .target(
+            name: "VigilStore",
+            dependencies: ["VigilIndex", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "VigilCore",
-            dependencies: ["VigilMedia", "VigilHashing"],
+            dependencies: ["VigilMedia", "VigilHashing", "VigilIndex", "VigilStore"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilMedia", "VigilHashing",
+                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -70,6 +77,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "VigilIndexTests", dependencies: ["VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
+        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilMedia", "VigilHashing"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

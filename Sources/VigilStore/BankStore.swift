@@ -1,0 +1,126 @@
+import Foundation
+import VigilIndex
+
+/// A bank's metadata.
+public struct BankRecord: Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+    public var source: String?
+    /// The list's classification scheme value, e.g. a Project VIC category (0–4) or A1/A2/B1/B2.
+    public var category: String?
+    public var negative: Bool
+    public var threshold: Int
+    public var createdAt: String
+    public var updatedAt: String
+    /// Incremented on every change to the bank's entries; lets services refresh indexes.
+    public var version: Int64
+
+    public var profile: BankProfile { BankProfile(name: name, threshold: threshold, negative: negative, category: category) }
+}
+
+/// What a new bank is created with.
+public struct NewBank: Sendable {
+    public var name: String
+    public var source: String?
+    public var category: String?
+    public var negative: Bool
+    public var threshold: Int
+
+    public init(name: String, source: String? = nil, category: String? = nil, negative: Bool = false,
+                threshold: Int = BankProfile.defaultThreshold) {
+        self.name = name
+        self.source = source
+        self.category = category
+        self.negative = negative
+        self.threshold = threshold
+    }
+}
+
+/// One entry of a bank.
+public struct EntryRecord: Sendable, Hashable {
+    public var id: Int64
+    public var bankID: Int64
+    public var hash: HashValue
+    public var label: String?
+    public var category: String?
+    public var externalID: String?
+    public var addedAt: String
+    public var addedBy: String
+}
+
+/// An addition or a removal (tombstone) applied to a bank.
+public struct EntryChange: Sendable {
+    public var hash: HashValue
+    public var label: String?
+    public var category: String?
+    public var externalID: String?
+    public var remove: Bool
+
+    public init(hash: HashValue, label: String? = nil, category: String? = nil, externalID: String? = nil, remove: Bool = false) {
+        self.hash = hash
+        self.label = label
+        self.category = category
+        self.externalID = externalID
+        self.remove = remove
+    }
+}
+
+/// Counts from applying a batch of changes.
+public struct ChangeSummary: Sendable, Equatable {
+    public var added = 0
+    public var updated = 0
+    public var removed = 0
+    public var missingRemovals = 0
+    public init() {}
+
+    public static func + (a: ChangeSummary, b: ChangeSummary) -> ChangeSummary {
+        var s = a
+        s.added += b.added
+        s.updated += b.updated
+        s.removed += b.removed
+        s.missingRemovals += b.missingRemovals
+        return s
+    }
+}
+
+/// Persistence of banks and their entries. Implementations must pass the same test suite.
+public protocol BankStore: Sendable {
+    func createBank(_ bank: NewBank) throws(StoreError) -> BankRecord
+    func banks() throws(StoreError) -> [BankRecord]
+    func bank(named name: String) throws(StoreError) -> BankRecord?
+    func deleteBank(named name: String) throws(StoreError)
+    /// Applies additions (an existing hash keeps its id and gets the new metadata) and removals
+    /// in one transaction, attributing additions to `addedBy`.
+    func apply(_ changes: [EntryChange], toBank bankID: Int64, addedBy: String) throws(StoreError) -> ChangeSummary
+    /// Streams a bank's entries in id order.
+    func forEachEntry(inBank bankID: Int64, _ body: (EntryRecord) -> Void) throws(StoreError)
+    func entries(ids: [Int64]) throws(StoreError) -> [Int64: EntryRecord]
+    /// Entry counts by kind.
+    func counts(inBank bankID: Int64) throws(StoreError) -> [HashKind: Int]
+}
+
+extension BankStore {
+    /// Loads the named banks (all when `names` is empty) into a matcher.
+    public func matcher(banks names: [String] = []) throws(StoreError) -> BankMatcher {
+        var matcher = BankMatcher()
+        let all = try banks()
+        for name in names where !all.contains(where: { $0.name == name }) {
+            throw StoreError(.notFound, "no bank named \"\(name)\"")
+        }
+        for bank in all where names.isEmpty || names.contains(bank.name) {
+            var entries: [(hash: HashValue, payload: UInt32)] = []
+            try forEachEntry(inBank: bank.id) { entries.append(($0.hash, UInt32(truncatingIfNeeded: $0.id))) }
+            matcher.addBank(bank.profile, entries: entries)
+        }
+        return matcher
+    }
+}
+
+/// ISO-8601 UTC timestamps with seconds, as stored.
+enum Timestamp {
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+import VigilIndex
+
+/// The embedded store: one SQLite file (WAL) through GRDB, with named, append-only migrations.
+public final class SQLiteBankStore: BankStore {
+    private let queue: DatabaseQueue
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public init(path: String) throws(StoreError) {
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw StoreError(.database, "cannot open the database: \(Self.describe(error))", cause: error)
+        }
+    }
+
+    /// An in-memory store, for tests.
+    public init() throws(StoreError) {
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            queue = try DatabaseQueue(configuration: configuration)
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw StoreError(.database, "cannot open the database: \(Self.describe(error))")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-banks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE bank (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        source TEXT,
+                        category TEXT,
+                        negative BOOLEAN NOT NULL DEFAULT 0,
+                        threshold INTEGER NOT NULL DEFAULT 31 CHECK (threshold BETWEEN 0 AND 256),
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        version INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE bank_entry (
+                        id INTEGER PRIMARY KEY,
+                        bank_id INTEGER NOT NULL REFERENCES bank(id) ON DELETE CASCADE,
+                        kind TEXT NOT NULL,
+                        hash TEXT NOT NULL,
+                        label TEXT,
+                        category TEXT,
+                        external_id TEXT,
+                        added_at TEXT NOT NULL,
+                        added_by TEXT NOT NULL,
+                        UNIQUE (bank_id, kind, hash)
+                    );
+                    """)
+        }
+        return migrator
+    }
+
+    public func createBank(_ bank: NewBank) throws(StoreError) -> BankRecord {
+        guard !bank.name.isEmpty, bank.name.count <= 200 else { throw StoreError(.invalid, "a bank name must be 1–200 characters") }
+        guard (0...256).contains(bank.threshold) else { throw StoreError(.invalid, "a PDQ threshold must be 0–256") }
+        if try self.bank(named: bank.name) != nil { throw StoreError(.conflict, "a bank named \"\(bank.name)\" already exists") }
+        let now = Timestamp.now()
+        return try write { db in
+            try db.execute(
+                sql: "INSERT INTO bank (name, source, category, negative, threshold, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [bank.name, bank.source, bank.category, bank.negative, bank.threshold, now, now])
+            return BankRecord(
+                id: db.lastInsertedRowID, name: bank.name, source: bank.source, category: bank.category, negative: bank.negative,
+                threshold: bank.threshold, createdAt: now, updatedAt: now, version: 0)
+        }
+    }
+
+    public func banks() throws(StoreError) -> [BankRecord] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM bank ORDER BY name").map(Self.bank) }
+    }
+
+    public func bank(named name: String) throws(StoreError) -> BankRecord? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM bank WHERE name = ?", arguments: [name]).map(Self.bank) }
+    }
+
+    public func deleteBank(named name: String) throws(StoreError) {
+        let deleted = try write { db in
+            try db.execute(sql: "DELETE FROM bank WHERE name = ?", arguments: [name])
+            return db.changesCount
+        }
+        if deleted == 0 { throw StoreError(.notFound, "no bank named \"\(name)\"") }
+    }
+
+    public func apply(_ changes: [EntryChange], toBank bankID: Int64, addedBy: String) throws(StoreError) -> ChangeSummary {
+        let now = Timestamp.now()
+        return try write { db in
+            var summary = ChangeSummary()
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO bank_entry (bank_id, kind, hash, label, category, external_id, added_at, added_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (bank_id, kind, hash) DO UPDATE SET
+                        label = excluded.label, category = excluded.category, external_id = excluded.external_id
+                    """)
+            let exists = try db.cachedStatement(sql: "SELECT 1 FROM bank_entry WHERE bank_id = ? AND kind = ? AND hash = ?")
+            let delete = try db.cachedStatement(sql: "DELETE FROM bank_entry WHERE bank_id = ? AND kind = ? AND hash = ?")
+            for change in changes {
+                let key: StatementArguments = [bankID, change.hash.kind.rawValue, change.hash.hex]
+                if change.remove {
+                    try delete.execute(arguments: key)
+                    if db.changesCount > 0 { summary.removed += 1 } else { summary.missingRemovals += 1 }
+                } else {
+                    let present = try Bool.fetchOne(exists, arguments: key) ?? false
+                    try upsert.execute(
+                        arguments: key + [change.label, change.category, change.externalID, now, addedBy])
+                    if present { summary.updated += 1 } else { summary.added += 1 }
+                }
+            }
+            if summary.added + summary.updated + summary.removed > 0 {
+                try db.execute(sql: "UPDATE bank SET version = version + 1, updated_at = ? WHERE id = ?", arguments: [now, bankID])
+            }
+            return summary
+        }
+    }
+
+    public func forEachEntry(inBank bankID: Int64, _ body: (EntryRecord) -> Void) throws(StoreError) {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM bank_entry WHERE bank_id = ? ORDER BY id", arguments: [bankID])
+            while let row = try rows.next() {
+                if let entry = Self.entry(row) { body(entry) }
+            }
+        }
+    }
+
+    public func entries(ids: [Int64]) throws(StoreError) -> [Int64: EntryRecord] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var found: [Int64: EntryRecord] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[chunk..<min(chunk + 500, ids.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM bank_entry WHERE id IN (\(marks))", arguments: StatementArguments(slice)) {
+                    if let entry = Self.entry(row) { found[entry.id] = entry }
+                }
+            }
+            return found
+        }
+    }
+
+    public func counts(inBank bankID: Int64) throws(StoreError) -> [HashKind: Int] {
+        try read { db in
+            var counts: [HashKind: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM bank_entry WHERE bank_id = ? GROUP BY kind", arguments: [bankID]) {
+                if let kind = HashKind(rawValue: row["kind"]) { counts[kind] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    // MARK: Rows
+
+    private static func bank(_ row: Row) -> BankRecord {
+        BankRecord(
+            id: row["id"], name: row["name"], source: row["source"], category: row["category"], negative: row["negative"],
+            threshold: row["threshold"], createdAt: row["created_at"], updatedAt: row["updated_at"], version: row["version"])
+    }
+
+    private static func entry(_ row: Row) -> EntryRecord? {
+        guard let kind = HashKind(rawValue: row["kind"]), let hash = HashValue(kind: kind, hex: row["hash"] as String) else { return nil }
+        return EntryRecord(
+            id: row["id"], bankID: row["bank_id"], hash: hash, label: row["label"], category: row["category"],
+            externalID: row["external_id"], addedAt: row["added_at"], addedBy: row["added_by"])
+    }
+
+    // MARK: Access with one error type
+
+    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.read(body) } catch { throw StoreError(.database, "database read failed: \(Self.describe(error))") }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.write(body) } catch { throw StoreError(.database, "database write failed: \(Self.describe(error))") }
+    }
+
+    /// GRDB's description without statement arguments, which could carry list contents.
+    private static func describe(_ error: any Error) -> String {
+        if let db = error as? DatabaseError { return "SQLite error \(db.resultCode.rawValue): \(db.message ?? "unknown")" }
+        return String(describing: type(of: error))
+    }
+}
