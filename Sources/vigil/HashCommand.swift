@@ -32,31 +32,22 @@ struct HashCommand: ParsableCommand {
     @Option(help: "With --fast: the shortest side a DCT-scaled decode may have, in pixels.")
     var fastMinSide = HashOptions.defaultFastShortSide
 
-    @Option(help: "Refuse images with more pixels than this (decompression-bomb guard).")
-    var maxPixels = MediaLimits.default.maxPixels
-
-    @Option(help: "Refuse files larger than this many bytes.")
-    var maxBytes = MediaLimits.default.maxBytes
-
-    @Option(help: "Worker threads (default: the number of cores).")
-    var jobs = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var media: MediaOptions
 
     @Argument(help: "Files or directories to hash.")
     var paths: [String]
 
     func validate() throws {
-        guard maxPixels > 0, maxBytes > 0 else { throw ValidationError("--max-pixels and --max-bytes must be positive") }
-        guard jobs > 0 else { throw ValidationError("--jobs must be at least 1") }
         guard fastMinSide >= 64 else { throw ValidationError("--fast-min-side must be at least 64 (PDQ's grid)") }
     }
 
     func run() throws {
-        let limits = MediaLimits(maxBytes: maxBytes, maxPixels: maxPixels)
         let options = HashOptions(
-            limits: limits, dihedral: dihedral, fastShortSide: fast ? fastMinSide : nil)
+            limits: media.limits, dihedral: dihedral, fastShortSide: fast ? fastMinSide : nil)
         let entries = FileWalker().expand(paths)
-        let output = RecordPrinter(json: json, progress: Progress.onTerminal(total: entries.count))
-        HashBatch(options: options, jobs: jobs).run(entries) { _, record in output.print(record) }
+        let output = RecordPrinter(progress: Progress.onTerminal(total: entries.count))
+        let json = self.json
+        HashBatch(options: options, jobs: media.jobs).run(entries) { _, record in output.print(record, json: json) }
         output.finish()
         if output.failures > 0 { throw ExitCode(1) }
     }

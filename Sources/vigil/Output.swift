@@ -4,24 +4,23 @@ import VigilCore
 import VigilHashing
 import VigilMedia
 
-/// Writes records to stdout (JSON lines or a readable line each) and keeps count of failures.
+/// Writes one result per file to stdout, keeps the progress bar out of its way, and counts failures.
 final class RecordPrinter: Sendable {
-    private let json: Bool
     private let progress: Progress?
     private let counters = Mutex((done: 0, failures: 0))
 
-    init(json: Bool, progress: Progress?) {
-        self.json = json
-        self.progress = progress
-    }
+    init(progress: Progress?) { self.progress = progress }
 
     var failures: Int { counters.withLock { $0.failures } }
 
-    func print(_ record: HashRecord) {
-        let line = json ? Self.jsonLine(record) : Self.plainLine(record)
+    func print(_ record: HashRecord, json: Bool) {
+        print(json ? record.json.serialized : Self.plainLine(record), failed: record.error != nil)
+    }
+
+    func print(_ line: String, failed: Bool) {
         let done = counters.withLock { c in
             c.done += 1
-            if record.error != nil { c.failures += 1 }
+            if failed { c.failures += 1 }
             return c.done
         }
         progress?.clear()
@@ -30,8 +29,6 @@ final class RecordPrinter: Sendable {
     }
 
     func finish() { progress?.finish() }
-
-    static func jsonLine(_ record: HashRecord) -> String { record.json.serialized }
 
     static func plainLine(_ record: HashRecord) -> String {
         if let error = record.error { return "\(record.path): error: \(error)" }

@@ -1,0 +1,80 @@
+import VigilHashing
+import VigilIndex
+import VigilMedia
+import VigilStore
+
+/// One match as reported to people: the bank entry's metadata resolved.
+public struct ResolvedMatch: Sendable, Equatable {
+    public var match: BankMatch
+    public var label: String?
+    public var category: String?
+
+    public init(match: BankMatch, label: String?, category: String?) {
+        self.match = match
+        self.label = label
+        self.category = category
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("bank", .string(match.bank)), ("entry", .int(Int(match.entry))), ("label", JSONValue(label)),
+            ("category", JSONValue(category)), ("hash", .string(match.hash.hex)), ("kind", .string(match.hash.kind.rawValue)),
+            ("distance", .int(match.distance)), ("variant", .string(match.variant.description)),
+            ("negative", .bool(match.negative)), ("suppressed", .bool(match.suppressed)),
+        ])
+    }
+}
+
+/// The `vigil match --json` line for one file.
+public struct MatchRecord: Sendable {
+    public var hash: HashRecord
+    public var matches: [ResolvedMatch]
+
+    public init(hash: HashRecord, matches: [ResolvedMatch]) {
+        self.hash = hash
+        self.matches = matches
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("path", .string(hash.path)), ("format", JSONValue(hash.format?.rawValue)),
+            ("pdq", JSONValue(hash.pdq?.hash.hex)), ("quality", JSONValue(hash.pdq?.quality)),
+            ("md5", JSONValue(hash.digests?.md5)),
+            ("matches", .array(matches.map(\.json))), ("error", JSONValue(hash.error)),
+        ])
+    }
+}
+
+extension HashRecord {
+    /// The record as a matcher query: PDQ (with dihedral variants when computed) and digests.
+    public var matchQuery: MatchQuery {
+        var digests: [HashValue] = []
+        if let d = self.digests {
+            digests = [HashValue(kind: .md5, hex: d.md5), HashValue(kind: .sha1, hex: d.sha1), HashValue(kind: .sha256, hex: d.sha256)]
+                .compactMap { $0 }
+        }
+        return MatchQuery(pdq: pdq, dihedral: dihedral, digests: digests)
+    }
+}
+
+/// Resolves match payloads to labels: store entries by id, or an ad-hoc list's own labels.
+public struct MatchResolver: Sendable {
+    /// Ad-hoc banks (from `--hashes` files): bank name → payload → label.
+    public var adHocLabels: [String: [UInt32: String]]
+    public var store: (any BankStore)?
+
+    public init(store: (any BankStore)?, adHocLabels: [String: [UInt32: String]] = [:]) {
+        self.store = store
+        self.adHocLabels = adHocLabels
+    }
+
+    public func resolve(_ matches: [BankMatch]) throws(StoreError) -> [ResolvedMatch] {
+        let storeIDs = matches.filter { adHocLabels[$0.bank] == nil }.map { Int64($0.entry) }
+        let entries = try store?.entries(ids: storeIDs) ?? [:]
+        return matches.map { m in
+            if let labels = adHocLabels[m.bank] { return ResolvedMatch(match: m, label: labels[m.entry], category: nil) }
+            let entry = entries[Int64(m.entry)]
+            return ResolvedMatch(match: m, label: entry?.label, category: entry?.category)
+        }
+    }
+}

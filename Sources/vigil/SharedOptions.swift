@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+import VigilMedia
+import VigilStore
+
+/// Decoding limits and parallelism, shared by every command that reads media.
+struct MediaOptions: ParsableArguments {
+    @Option(help: "Refuse images with more pixels than this (decompression-bomb guard).")
+    var maxPixels = MediaLimits.default.maxPixels
+
+    @Option(help: "Refuse files larger than this many bytes.")
+    var maxBytes = MediaLimits.default.maxBytes
+
+    @Option(help: "Worker threads (default: the number of cores).")
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard maxPixels > 0, maxBytes > 0 else { throw ValidationError("--max-pixels and --max-bytes must be positive") }
+        guard jobs > 0 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    var limits: MediaLimits { MediaLimits(maxBytes: maxBytes, maxPixels: maxPixels) }
+}
+
+/// Where Vigil keeps its database and evidence.
+struct DataOptions: ParsableArguments {
+    @Option(help: "Data directory (database, evidence).")
+    var data = "./vigil-data"
+
+    /// Opens the embedded store, creating the directory when `create` is set.
+    func openStore(create: Bool) throws -> SQLiteBankStore {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory) {
+            guard create else { throw ValidationError("no data directory at \(data) (create a bank first, or pass --data)") }
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        } else if !isDirectory.boolValue {
+            throw ValidationError("\(data) is not a directory")
+        }
+        return try SQLiteBankStore(path: data + "/vigil.sqlite")
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
