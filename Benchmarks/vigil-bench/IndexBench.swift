@@ -1,7 +1,8 @@
-// `vigil-bench index HASHES QUERIES [--radius R] [--verify N]`: builds a PDQMultiIndex over the
-// raw 32-byte hashes in HASHES (big-endian canonical byte order, as numpy's packbits writes them),
-// then times single-query range search over QUERIES on one thread, and checks the first N queries
-// against brute force. Prints one JSON object.
+// `vigil-bench index HASHES QUERIES [--radius R] [--verify N] [--dump-hits N]`: builds a
+// PDQMultiIndex over the raw 32-byte hashes in HASHES (canonical big-endian byte order, as numpy's
+// packbits writes them), times single-query range search over QUERIES on one thread, and checks
+// the first N queries against brute force. Prints one JSON object, then with --dump-hits the
+// positions found for the first N queries, one line each.
 import Foundation
 import VigilHashing
 import VigilIndex
@@ -19,8 +20,9 @@ func loadHashes(_ path: String) -> [PDQHash] {
 
 func indexBench(_ args: [String]) {
     guard args.count >= 2 else { return print("usage: vigil-bench index HASHES QUERIES [--radius R] [--verify N]") }
-    var radius = 31, verify = 20
+    var radius = 31, verify = 20, dump = 0
     if let i = args.firstIndex(of: "--radius"), let r = Int(args[i + 1]) { radius = r }
+    if let i = args.firstIndex(of: "--dump-hits"), let n = Int(args[i + 1]) { dump = n }
     if let i = args.firstIndex(of: "--verify"), let n = Int(args[i + 1]) { verify = n }
     let hashes = loadHashes(args[0])
     let queries = loadHashes(args[1])
@@ -54,4 +56,9 @@ func indexBench(_ args: [String]) {
             + #""qps":\#(Double(queries.count) / seconds),"p50_us":\#(latencies[latencies.count / 2]),"#
             + #""p99_us":\#(latencies[latencies.count * 99 / 100]),"hits":\#(totalHits),"#
             + #""exact_vs_bruteforce_on_first":\#(verify),"exact":\#(recallOK)}"#)
+    for q in queries.prefix(dump) {
+        hits.removeAll(keepingCapacity: true)
+        built.search(q, radius: radius, into: &hits)
+        print(hits.map { String($0.position) }.joined(separator: " "))
+    }
 }

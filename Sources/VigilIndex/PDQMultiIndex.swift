@@ -16,10 +16,10 @@ public struct IndexHit: Hashable, Sendable, Comparable {
 
 /// Exact Hamming range search over PDQ hashes by multi-index hashing (Norouzi, Punjani and Fleet,
 /// "Fast Exact Search in Hamming Space with Multi-Index Hashing"). The 256 bits are cut into `m`
-/// substrings of about log₂(n) bits; by the pigeonhole principle a hash within distance r of the
-/// query agrees with it to within ⌊r/m⌋ bits on at least one substring, so probing every
-/// substring key within that radius finds every match — none is ever missed — and each candidate
-/// is verified on all 256 bits. A candidate is reported only by the first table able to find it,
+/// substrings; by the pigeonhole principle a hash within distance r of the query agrees with it to
+/// within rₜ bits on at least one substring t, for any radii with Σ(rₜ + 1) ≥ r + 1, so probing
+/// every substring key within those radii finds every match — none is ever missed — and each
+/// candidate is verified on all 256 bits. A candidate is reported only by the first table able to find it,
 /// so results carry no duplicates.
 ///
 /// Layout per table: entries sorted by substring key (a counting sort), each a 32-bit word packing
@@ -149,77 +149,82 @@ public struct PDQMultiIndex: Sendable {
 
     /// Appends to `hits` every stored hash within `radius` (inclusive) of `query`, each once.
     ///
-    /// The search runs in stages so that its random memory reads overlap instead of waiting on each
-    /// other: (1) list every probed bucket and prefetch its directory slot; (2) read the bucket
-    /// bounds and prefetch the bucket's entries; (3) scan the buckets, keep entries whose key is
-    /// close enough, and prefetch those hashes; (4) verify the candidates on all 256 bits.
+    /// Each probe costs up to three dependent random reads (directory slot, bucket, candidate hash),
+    /// so the search is software-pipelined: while probe i's bucket is scanned, probe i+16's bucket
+    /// and probe i+32's directory slot are being fetched, and candidates are verified 16 behind
+    /// their discovery, so the reads overlap instead of waiting on each other.
     public func search(_ query: PDQHash, radius: Int, into hits: inout [IndexHit]) {
         guard count > 0, radius >= 0 else { return }
-        let substringRadius = radius / segments.count
+        let radii = Self.substringRadii(radius: radius, tables: segments.count)
         // Past a few flipped bits per substring, probing costs more than reading everything.
-        guard substringRadius <= 3 else { return linearSearch(query, radius: radius, into: &hits) }
-        let probeCount = segments.reduce(0) { $0 + Self.maskCount(bits: $1.directoryBits, maxWeight: substringRadius) }
+        guard radii.max()! <= 3 else { return linearSearch(query, radius: radius, into: &hits) }
+        var probeCount = 0
+        for (segment, r) in zip(segments, radii) where r >= 0 { probeCount += Self.maskCount(bits: segment.directoryBits, maxWeight: r) }
         let q = [query.w0, query.w1, query.w2, query.w3]
         q.withUnsafeBufferPointer { qBuffer in
         withUnsafeTemporaryAllocation(of: Probe.self, capacity: probeCount) { probes in
+        withUnsafeTemporaryAllocation(of: Candidate.self, capacity: Self.candidateRing) { ring in
             let w = UnsafePointer(words.base), qp = qBuffer.baseAddress!, dirs = UnsafePointer(directories.base)
             let allEntries = UnsafePointer(entries.base)
             let positionShift = UInt32(positionBits)
             let positionMask = UInt32((1 << UInt64(positionBits)) - 1)
 
-            // Stage 1: the buckets to probe, each with the low-key distance it may still spend.
+            // The buckets to probe, each with the low-key distance it may still spend.
             var n = 0
-            for (t, segment) in segments.enumerated() {
+            for (t, segment) in segments.enumerated() where radii[t] >= 0 {
                 let queryKey = Self.key(qp, segment)
                 let queryHigh = Int(queryKey >> UInt32(segment.lowBits))
                 let queryLow = queryKey & UInt32((1 << segment.lowBits) - 1)
-                Self.forEachMask(bits: segment.directoryBits, maxWeight: substringRadius) { mask, weight in
-                    let slot = segment.directoryStart + (queryHigh ^ mask)
-                    vigil_prefetch(dirs + slot)
+                Self.forEachMask(bits: segment.directoryBits, maxWeight: radii[t]) { mask, weight in
                     probes[n] = Probe(
-                        slot: Int32(slot), table: UInt8(t), budget: UInt8(substringRadius - weight), low: queryLow,
-                        start: 0, end: 0)
+                        slot: Int32(segment.directoryStart + (queryHigh ^ mask)), table: UInt8(t),
+                        budget: UInt8(radii[t] - weight), low: queryLow, start: 0, end: 0)
                     n += 1
                 }
             }
-            // Stage 2: bucket bounds; prefetch the entries.
-            var scanned = 0
-            for i in 0..<n {
+            func fetchBounds(_ i: Int) {
                 let slot = Int(probes[i].slot)
-                let start = dirs[slot], end = dirs[slot + 1]
-                probes[i].start = start
-                probes[i].end = end
-                if start < end { vigil_prefetch(allEntries + Int(probes[i].table) * count + Int(start)) }
-                scanned += Int(end - start)
+                probes[i].start = dirs[slot]
+                probes[i].end = dirs[slot + 1]
+                vigil_prefetch(allEntries + Int(probes[i].table) * count + Int(probes[i].start))
             }
-            guard scanned > 0 else { return }
-            // Stage 3: entries whose low key bits are within budget become candidates.
-            withUnsafeTemporaryAllocation(of: Candidate.self, capacity: scanned) { candidates in
-                var c = 0
-                for i in 0..<n {
-                    let probe = probes[i]
-                    let table = allEntries + Int(probe.table) * count
-                    var e = Int(probe.start)
-                    while e < Int(probe.end) {
-                        let entry = table[e]
-                        e += 1
-                        if ((entry >> positionShift) ^ probe.low).nonzeroBitCount <= Int(probe.budget) {
-                            let position = entry & positionMask
-                            vigil_prefetch(w + 4 * Int(position))
-                            candidates[c] = Candidate(position: position, table: probe.table)
-                            c += 1
-                        }
+            let (boundsAhead, slotsAhead, verifyBehind) = (Self.boundsAhead, Self.slotsAhead, Self.verifyBehind)
+            for i in 0..<min(slotsAhead, n) { vigil_prefetch(dirs + Int(probes[i].slot)) }
+            for i in 0..<min(boundsAhead, n) { fetchBounds(i) }
+            var found = 0, verified = 0
+            for i in 0..<n {
+                if i + slotsAhead < n { vigil_prefetch(dirs + Int(probes[i + slotsAhead].slot)) }
+                if i + boundsAhead < n { fetchBounds(i + boundsAhead) }
+                let probe = probes[i]
+                let table = allEntries + Int(probe.table) * count
+                var e = Int(probe.start)
+                while e < Int(probe.end) {
+                    let entry = table[e]
+                    e += 1
+                    guard ((entry >> positionShift) ^ probe.low).nonzeroBitCount <= Int(probe.budget) else { continue }
+                    let position = entry & positionMask
+                    vigil_prefetch(w + 4 * Int(position))
+                    ring[found & (Self.candidateRing - 1)] = Candidate(position: position, table: probe.table)
+                    found += 1
+                    if found - verified > verifyBehind {
+                        let c = ring[verified & (Self.candidateRing - 1)]
+                        verify(Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
+                        verified += 1
                     }
                 }
-                // Stage 4: verification.
-                for i in 0..<c {
-                    verify(
-                        Int(candidates[i].position), table: Int(candidates[i].table), substringRadius: substringRadius,
-                        radius: radius, q: qp, w: w, hits: &hits)
-                }
             }
-        }}
+            while verified < found {
+                let c = ring[verified & (Self.candidateRing - 1)]
+                verify(Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
+                verified += 1
+            }
+        }}}
     }
+
+    /// Pipeline distances, in probes and candidates.
+    static let boundsAhead = 16, slotsAhead = 32, verifyBehind = 16
+    /// Candidates awaiting verification (a power of two above `verifyBehind`).
+    static let candidateRing = 32
 
     private struct Probe {
         var slot: Int32
@@ -235,6 +240,14 @@ public struct PDQMultiIndex: Sendable {
         var table: UInt8
     }
 
+    /// Per-table substring radii by the generalised pigeonhole principle: if every substring differed
+    /// by more than its radius, the distance would be at least Σ(rₜ + 1) = r + 1. Some tables get
+    /// ⌊(r+1)/m⌋ and the rest one less (−1: the table need not be probed at all).
+    static func substringRadii(radius: Int, tables: Int) -> [Int] {
+        let base = (radius + 1) / tables, wider = (radius + 1) % tables
+        return (0..<tables).map { $0 < wider ? base : base - 1 }
+    }
+
     /// The number of `bits`-bit masks with at most `maxWeight` bits set.
     static func maskCount(bits: Int, maxWeight: Int) -> Int {
         var total = 0, binomial = 1
@@ -248,18 +261,18 @@ public struct PDQMultiIndex: Sendable {
     /// Checks a candidate on all 256 bits; reports it unless an earlier table also reaches it.
     @inline(__always)
     private func verify(
-        _ position: Int, table: Int, substringRadius: Int, radius: Int, q: UnsafePointer<UInt64>,
+        _ position: Int, table: Int, radii: [Int], radius: Int, q: UnsafePointer<UInt64>,
         w: UnsafePointer<UInt64>, hits: inout [IndexHit]
     ) {
         let h = w + 4 * position
         let x0 = q[0] ^ h[0], x1 = q[1] ^ h[1], x2 = q[2] ^ h[2], x3 = q[3] ^ h[3]
         let distance = x0.nonzeroBitCount + x1.nonzeroBitCount + x2.nonzeroBitCount + x3.nonzeroBitCount
         guard distance <= radius else { return }
-        for earlier in 0..<table {
+        for earlier in 0..<table where radii[earlier] >= 0 {
             let m = segments[earlier].masks
             let d = (x0 & m.0).nonzeroBitCount + (x1 & m.1).nonzeroBitCount + (x2 & m.2).nonzeroBitCount
                 + (x3 & m.3).nonzeroBitCount
-            if d <= substringRadius { return }
+            if d <= radii[earlier] { return }
         }
         hits.append(IndexHit(position: position, distance: distance))
     }
