@@ -94,6 +94,7 @@ def main() -> None:
 
     print("| set | n | index | queries/s (1 thread) | vs FAISS flat | vs HMA multi-hash | vs best FAISS exact | p50 / p99 µs | bytes/hash | × raw | build s | recall vs flat |")
     print("|" + "---|" * 12)
+    snapshots = []
     for n in map(int, args.sizes.split(",")):
         for kind in ("uniform", "clustered"):
             base = dataset(args.out, kind, n)
@@ -132,6 +133,11 @@ def main() -> None:
             row("FAISS MultiHash 11×23, nflip 2", best["qps"], "", best["bytes_per_hash"], best["build_s"], best["hits"])
             row("**Vigil PDQMultiIndex**", vigil["qps"], f"{vigil['p50_us']:.0f} / {vigil['p99_us']:.0f}",
                 vigil["bytes_per_hash"], vigil["build_ms"] / 1000, vigil_hits)
+            snapshots.append(f"{kind} {n:,}: snapshot {vigil['snapshot_bytes'] / 1e6:.0f} MB, loads in "
+                             f"{vigil['snapshot_load_ms'] / 1000:.2f} s ({vigil['snapshot_load_ms'] / (n / 1e6):.0f} ms per million)")
+    print()
+    for line in snapshots:
+        print(f"- {line}")
 
 
 if __name__ == "__main__":

@@ -50,11 +50,21 @@ func indexBench(_ args: [String]) {
         if a.sorted() != b.sorted() { recallOK = false }
     }
     latencies.sort()
+    // Snapshot: write the index with payloads, time loading it back (parse + table rebuild).
+    let snapshotPath = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-\(getpid()).pdqidx").path
+    defer { try? FileManager.default.removeItem(atPath: snapshotPath) }
+    let withPayloads = PDQIndex(hashes: hashes, payloads: (0..<hashes.count).map { UInt32($0) })
+    var snapshotBytes = 0, loadMs = 0.0
+    if (try? withPayloads.write(to: snapshotPath)) != nil {
+        snapshotBytes = (try? FileManager.default.attributesOfItem(atPath: snapshotPath)[.size] as? Int) ?? 0
+        loadMs = milliseconds { _ = try? PDQIndex(contentsOf: snapshotPath) }
+    }
     print(
         #"{"hashes":\#(hashes.count),"queries":\#(queries.count),"radius":\#(radius),"build_ms":\#(buildMs),"#
             + #""bytes_per_hash":\#(Double(built.memoryBytes) / Double(max(hashes.count, 1))),"#
             + #""qps":\#(Double(queries.count) / seconds),"p50_us":\#(latencies[latencies.count / 2]),"#
             + #""p99_us":\#(latencies[latencies.count * 99 / 100]),"hits":\#(totalHits),"#
+            + #""snapshot_bytes":\#(snapshotBytes),"snapshot_load_ms":\#(loadMs),"#
             + #""exact_vs_bruteforce_on_first":\#(verify),"exact":\#(recallOK)}"#)
     for q in queries.prefix(dump) {
         hits.removeAll(keepingCapacity: true)

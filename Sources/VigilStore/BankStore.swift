@@ -95,6 +95,8 @@ public protocol BankStore: Sendable {
     /// Streams a bank's entries in id order.
     func forEachEntry(inBank bankID: Int64, _ body: (EntryRecord) -> Void) throws(StoreError)
     func entries(ids: [Int64]) throws(StoreError) -> [Int64: EntryRecord]
+    /// Up to `limit` entries of a bank with ids above `after`, in id order (for paging).
+    func entries(inBank bankID: Int64, after: Int64, limit: Int) throws(StoreError) -> [EntryRecord]
     /// Entry counts by kind.
     func counts(inBank bankID: Int64) throws(StoreError) -> [HashKind: Int]
 }
@@ -113,6 +115,43 @@ extension BankStore {
             matcher.addBank(bank.profile, entries: entries)
         }
         return matcher
+    }
+}
+
+/// A bank's entries as a lazy sequence, fetched a page at a time so exports stream. A database
+/// error ends the sequence early and is kept in `failure`.
+public final class BankEntryPages: Sequence, IteratorProtocol {
+    private let store: any BankStore
+    private let bankID: Int64
+    private var page: [EntryRecord] = []
+    private var index = 0
+    private var lastID: Int64 = 0
+    private var exhausted = false
+    public private(set) var failure: StoreError?
+
+    public init(store: any BankStore, bankID: Int64) {
+        self.store = store
+        self.bankID = bankID
+    }
+
+    public func next() -> EntryRecord? {
+        if index == page.count {
+            guard !exhausted else { return nil }
+            do throws(StoreError) {
+                page = try store.entries(inBank: bankID, after: lastID, limit: 10_000)
+            } catch {
+                failure = error
+                page = []
+            }
+            index = 0
+            if page.isEmpty {
+                exhausted = true
+                return nil
+            }
+            lastID = page[page.count - 1].id
+        }
+        defer { index += 1 }
+        return page[index]
     }
 }
 

@@ -151,6 +151,15 @@ public final class SQLiteBankStore: BankStore {
         }
     }
 
+    public func entries(inBank bankID: Int64, after: Int64, limit: Int) throws(StoreError) -> [EntryRecord] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM bank_entry WHERE bank_id = ? AND id > ? ORDER BY id LIMIT ?",
+                arguments: [bankID, after, limit]
+            ).compactMap(Self.entry)
+        }
+    }
+
     public func counts(inBank bankID: Int64) throws(StoreError) -> [HashKind: Int] {
         try read { db in
             var counts: [HashKind: Int] = [:]
