@@ -50,13 +50,14 @@ public struct EntryRecord: Sendable, Hashable {
 
 /// An addition or a removal (tombstone) applied to a bank.
 public struct EntryChange: Sendable {
-    public var hash: HashValue
+    /// The hash added or removed; a removal may name only `externalID` (NCMEC deletions do).
+    public var hash: HashValue?
     public var label: String?
     public var category: String?
     public var externalID: String?
     public var remove: Bool
 
-    public init(hash: HashValue, label: String? = nil, category: String? = nil, externalID: String? = nil, remove: Bool = false) {
+    public init(hash: HashValue?, label: String? = nil, category: String? = nil, externalID: String? = nil, remove: Bool = false) {
         self.hash = hash
         self.label = label
         self.category = category
@@ -90,7 +91,8 @@ public protocol BankStore: Sendable {
     func bank(named name: String) throws(StoreError) -> BankRecord?
     func deleteBank(named name: String) throws(StoreError)
     /// Applies additions (an existing hash keeps its id and gets the new metadata) and removals
-    /// in one transaction, attributing additions to `addedBy`.
+    /// (by hash, or by the source's id when a removal has no hash) in one transaction,
+    /// attributing additions to `addedBy`. Changes that are neither are ignored.
     func apply(_ changes: [EntryChange], toBank bankID: Int64, addedBy: String) throws(StoreError) -> ChangeSummary
     /// Streams a bank's entries in id order.
     func forEachEntry(inBank bankID: Int64, _ body: (EntryRecord) -> Void) throws(StoreError)

@@ -12,7 +12,7 @@ struct BanksCommand: ParsableCommand {
             A negative bank lists known false positives: a query that matches it has its other matches marked \
             "suppressed". Bank contents are confidential; errors and logs never print their hashes or labels.
             """,
-        subcommands: [Create.self, List.self, Stats.self, Delete.self]
+        subcommands: [Create.self, List.self, Stats.self, Delete.self, Import.self, Export.self]
     )
 
     struct Create: ParsableCommand {
