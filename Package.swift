@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "VigilStore",
-            dependencies: ["VigilIndex", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VigilIndex", "VigilHashing", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .target(

@@ -80,6 +80,15 @@ public struct BankMatcher: Sendable {
         banks.append(bank)
     }
 
+    /// Adds a bank whose PDQ index is already built (e.g. loaded from a snapshot).
+    public mutating func addBank(_ profile: BankProfile, pdq: PDQIndex, digests: [(hash: HashValue, payload: UInt32)]) {
+        var bank = Bank(profile: profile)
+        bank.pdq = pdq
+        for entry in digests { bank.digests.insert(entry.hash, payload: entry.payload) }
+        banks.removeAll { $0.profile.name == profile.name }
+        banks.append(bank)
+    }
+
     public var profiles: [BankProfile] { banks.map(\.profile) }
 
     /// Entry counts per bank, PDQ and digests.

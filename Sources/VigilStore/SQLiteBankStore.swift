@@ -140,9 +140,14 @@ public final class SQLiteBankStore: BankStore {
         }
     }
 
-    public func forEachEntry(inBank bankID: Int64, _ body: (EntryRecord) -> Void) throws(StoreError) {
+    public func forEachEntry(inBank bankID: Int64, kinds: Set<HashKind>, _ body: (EntryRecord) -> Void) throws(StoreError) {
+        let kindList = kinds.map(\.rawValue).sorted()
+        guard !kindList.isEmpty else { return }
+        let marks = Array(repeating: "?", count: kindList.count).joined(separator: ",")
         try read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM bank_entry WHERE bank_id = ? ORDER BY id", arguments: [bankID])
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM bank_entry WHERE bank_id = ? AND kind IN (\(marks)) ORDER BY id",
+                arguments: StatementArguments([bankID] as [any DatabaseValueConvertible] + kindList))
             while let row = try rows.next() {
                 if let entry = Self.entry(row) { body(entry) }
             }

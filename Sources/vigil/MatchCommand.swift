@@ -49,7 +49,7 @@ struct MatchCommand: ParsableCommand {
     func run() throws {
         let dataExists = FileManager.default.fileExists(atPath: store.data)
         let bankStore: SQLiteBankStore? = dataExists ? try store.openStore(create: false) : nil
-        var matcher = try bankStore?.matcher(banks: banks) ?? BankMatcher()
+        var matcher = try bankStore?.matcher(banks: banks, cacheDirectory: store.data + "/index-cache") ?? BankMatcher()
         if bankStore == nil && !banks.isEmpty { throw ValidationError("no data directory at \(store.data); it holds the banks") }
         var adHoc: [String: [UInt32: String]] = [:]
         if let hashes {
