@@ -78,7 +78,7 @@ let package = Package(
         ),
         .testTarget(name: "VigilIndexTests", dependencies: ["VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
-        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilMedia", "VigilHashing"], swiftSettings: strictSettings),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )
