@@ -21,11 +21,13 @@ let package = Package(
         .library(name: "VigilIndex", targets: ["VigilIndex"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
+        .library(name: "VigilServer", targets: ["VigilServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
@@ -47,7 +49,18 @@ let package = Package(
         ),
         .target(
             name: "VigilStore",
-            dependencies: ["VigilIndex", "VigilHashing", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VigilIndex", "VigilHashing", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilServer",
+            dependencies: [
+                "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -58,7 +71,8 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore",
+                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -78,6 +92,15 @@ let package = Package(
         ),
         .testTarget(name: "VigilIndexTests", dependencies: ["VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilServerTests",
+            dependencies: [
+                "VigilServer", "VigilStore", "VigilCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -39,6 +39,7 @@ public final class FileHasher {
             bytes = try FileInput.read(path, maxBytes: options.limits.maxBytes)
         } catch {
             record.error = error.message
+            record.errorCode = error.code.rawValue
             return record
         }
         hash(bytes: bytes, into: &record)
@@ -79,6 +80,7 @@ public final class FileHasher {
             decoder.recycle(decoded.image)
         } catch {
             record.error = error.message
+            record.errorCode = error.code.rawValue
         }
     }
 }

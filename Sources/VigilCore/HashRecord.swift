@@ -13,6 +13,8 @@ public struct HashRecord: Sendable, Equatable {
     /// The DCT scaling denominator of a `--fast` JPEG decode (1 = full resolution).
     public var decodeScale: Int?
     public var error: String?
+    /// The failing module's error code (`MediaError.Code` or `CoreError.Code` raw value).
+    public var errorCode: String?
 
     public init(path: String) { self.path = path }
 

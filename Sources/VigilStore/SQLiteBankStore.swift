@@ -3,7 +3,7 @@ import GRDB
 import VigilIndex
 
 /// The embedded store: one SQLite file (WAL) through GRDB, with named, append-only migrations.
-public final class SQLiteBankStore: BankStore {
+public final class SQLiteBankStore: BankStore, KeyStore {
     private let queue: DatabaseQueue
 
     /// Opens (creating if needed) the database at `path` and migrates it.
@@ -62,6 +62,20 @@ public final class SQLiteBankStore: BankStore {
                         added_at TEXT NOT NULL,
                         added_by TEXT NOT NULL,
                         UNIQUE (bank_id, kind, hash)
+                    );
+                    """)
+        }
+        migrator.registerMigration("v2-api-keys") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_key (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        prefix TEXT NOT NULL UNIQUE,
+                        secret_sha256 TEXT NOT NULL,
+                        scopes TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        revoked BOOLEAN NOT NULL DEFAULT 0
                     );
                     """)
         }
@@ -203,6 +217,56 @@ public final class SQLiteBankStore: BankStore {
             externalID: row["external_id"], addedAt: row["added_at"], addedBy: row["added_by"])
     }
 
+    // MARK: API keys
+
+    public func createKey(name: String, scopes: Set<APIScope>) throws(StoreError) -> (record: APIKeyRecord, secret: String) {
+        guard !name.isEmpty, name.count <= 200 else { throw StoreError(.invalid, "a key name must be 1–200 characters") }
+        guard !scopes.isEmpty else { throw StoreError(.invalid, "a key needs at least one scope") }
+        let (prefix, secret) = APIKeyFormat.generate()
+        let now = Timestamp.now()
+        let scopeText = scopes.map(\.rawValue).sorted().joined(separator: ",")
+        let id: Int64 = try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM api_key WHERE name = ?", arguments: [name]) ?? false {
+                throw StoreError(.conflict, "a key named \"\(name)\" already exists")
+            }
+            try db.execute(
+                sql: "INSERT INTO api_key (name, prefix, secret_sha256, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [name, prefix, APIKeyFormat.digest(secret), scopeText, now])
+            return db.lastInsertedRowID
+        }
+        return (APIKeyRecord(id: id, name: name, prefix: prefix, scopes: scopes, createdAt: now, revoked: false), secret)
+    }
+
+    public func authenticate(_ secret: String) throws(StoreError) -> APIKeyRecord? {
+        guard let prefix = APIKeyFormat.prefix(of: secret) else { return nil }
+        return try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_key WHERE prefix = ?", arguments: [prefix]),
+                APIKeyFormat.constantTimeEqual(row["secret_sha256"], APIKeyFormat.digest(secret))
+            else { return nil }
+            let key = Self.key(row)
+            return key.revoked ? nil : key
+        }
+    }
+
+    public func keys() throws(StoreError) -> [APIKeyRecord] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM api_key ORDER BY name").map(Self.key) }
+    }
+
+    public func revokeKey(named name: String) throws(StoreError) {
+        let changed = try write { db in
+            try db.execute(sql: "UPDATE api_key SET revoked = 1 WHERE name = ?", arguments: [name])
+            return db.changesCount
+        }
+        if changed == 0 { throw StoreError(.notFound, "no key named \"\(name)\"") }
+    }
+
+    private static func key(_ row: Row) -> APIKeyRecord {
+        let scopes = (row["scopes"] as String).split(separator: ",").compactMap { APIScope(rawValue: String($0)) }
+        return APIKeyRecord(
+            id: row["id"], name: row["name"], prefix: row["prefix"], scopes: Set(scopes), createdAt: row["created_at"],
+            revoked: row["revoked"])
+    }
+
     // MARK: Access with one error type
 
     private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
@@ -210,7 +274,13 @@ public final class SQLiteBankStore: BankStore {
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try queue.write(body) } catch { throw StoreError(.database, "database write failed: \(Self.describe(error))") }
+        do {
+            return try queue.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.database, "database write failed: \(Self.describe(error))")
+        }
     }
 
     /// GRDB's description without statement arguments, which could carry list contents.

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Vigil: ParsableCommand {
+struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Identify, track and remove child sexual abuse material: perceptual and cryptographic hashing of media.",
@@ -10,6 +10,6 @@ struct Vigil: ParsableCommand {
             bit-exact with Meta's reference PDQ. Bad inputs get a clear error per file; other files are still processed.
             """,
         version: VigilVersion.string,
-        subcommands: [HashCommand.self, MatchCommand.self, BanksCommand.self]
+        subcommands: [HashCommand.self, MatchCommand.self, BanksCommand.self, ServeCommand.self, KeysCommand.self]
     )
 }
