@@ -39,6 +39,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     let store = try SQLiteBankStore(path: configuration.databasePath)
     let router = Router(context: VigilRequestContext.self)
+    router.add(middleware: MethodMiddleware())
     router.add(middleware: APIKeyMiddleware(keys: store))
     Routes(
         configuration: configuration, store: store,

@@ -43,9 +43,10 @@ enum OpenAPIDocument {
         "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
         "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
     "/v1/lookup": {"post": {"summary": "Match hashes computed by the caller (scope lookup); labels only for keys with banks:read",
-      "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
-        "pdq": {"type": "string"}, "quality": {"type": "integer", "minimum": 0, "maximum": 100}, "dihedral": {"type": "array", "items": {"type": "string"}, "minItems": 8, "maxItems": 8},
-        "md5": {"type": "string"}, "sha1": {"type": "string"}, "sha256": {"type": "string"}}}}}},
+      "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+        "anyOf": [{"required": ["pdq"]}, {"required": ["md5"]}, {"required": ["sha1"]}, {"required": ["sha256"]}], "properties": {
+        "pdq": {"type": ["string", "null"]}, "quality": {"type": ["integer", "null"], "minimum": 0, "maximum": 100}, "dihedral": {"type": ["array", "null"], "items": {"type": "string"}, "minItems": 8, "maxItems": 8},
+        "md5": {"type": ["string", "null"]}, "sha1": {"type": ["string", "null"]}, "sha256": {"type": ["string", "null"]}}}}}},
       "responses": {"200": {"description": "matches", "content": {"application/json": {"schema": {"type": "object", "required": ["matches"], "properties": {"matches": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}}}}}}},
         "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
         "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}}},
@@ -53,7 +54,7 @@ enum OpenAPIDocument {
       "get": {"summary": "List banks (scope banks:read)", "responses": {"200": {"description": "banks", "content": {"application/json": {"schema": {"type": "object", "properties": {"banks": {"type": "array", "items": {"$ref": "#/components/schemas/Bank"}}}}}}},
         "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}},
       "post": {"summary": "Create a bank (scope banks:write)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {
-          "name": {"type": "string", "minLength": 1, "maxLength": 200}, "source": {"type": "string"}, "category": {"type": "string"}, "negative": {"type": "boolean"}, "threshold": {"type": "integer", "minimum": 0, "maximum": 256}}}}}},
+          "name": {"type": "string", "minLength": 1, "maxLength": 200}, "source": {"type": ["string", "null"]}, "category": {"type": ["string", "null"]}, "negative": {"type": ["boolean", "null"]}, "threshold": {"type": ["integer", "null"], "minimum": 0, "maximum": 256}}}}}},
         "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Bank"}}}},
           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}}},
     "/v1/banks/{name}": {
@@ -70,7 +71,7 @@ enum OpenAPIDocument {
           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
       "post": {"summary": "Add or remove entries (scope banks:write)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["entries"], "properties": {
           "entries": {"type": "array", "maxItems": 100000, "items": {"type": "object", "required": ["kind", "hash"], "properties": {
-            "kind": {"type": "string", "enum": ["pdq", "md5", "sha1", "sha256"]}, "hash": {"type": "string"}, "label": {"type": "string"}, "category": {"type": "string"}, "remove": {"type": "boolean"}}}}}}}}},
+            "kind": {"type": "string", "enum": ["pdq", "md5", "sha1", "sha256"]}, "hash": {"type": "string"}, "label": {"type": ["string", "null"]}, "category": {"type": ["string", "null"]}, "remove": {"type": ["boolean", "null"]}}}}}}}}},
         "responses": {"200": {"description": "summary", "content": {"application/json": {"schema": {"type": "object"}}}},
           "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
           "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}}}

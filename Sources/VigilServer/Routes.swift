@@ -45,7 +45,11 @@ struct Routes: Sendable {
 
     func hash(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         _ = try context.require(.scan)
-        let record = try await hashBody(request, dihedral: request.uri.queryParameters["dihedral"] == "true")
+        let dihedral = request.uri.queryParameters["dihedral"].map(String.init)
+        guard dihedral == nil || dihedral == "true" || dihedral == "false" else {
+            throw APIError(.badRequest, "bad_parameter", "dihedral must be true or false")
+        }
+        let record = try await hashBody(request, dihedral: dihedral == "true")
         return Response.json(record.json)
     }
 

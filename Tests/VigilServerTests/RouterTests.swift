@@ -84,6 +84,14 @@ func authentication() async throws {
             #expect($0.status == .forbidden)
         }
         try await client.execute(uri: "/v1/banks", method: .get, headers: headers(full)) { #expect($0.status == .ok) }
+        try await client.execute(uri: "/v1/hash", method: .get, headers: headers(full)) { response in
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == "POST")
+        }
+        try await client.execute(uri: "/v2/anything", method: .get, headers: headers(full)) { response in
+            #expect(response.status == .notFound)
+            #expect(errorCode(response.body) == "not_found")
+        }
     }
 }
 
