@@ -1,3 +1,5 @@
+import VigilIndex
+
 /// A minimal JSON value whose objects keep their key order, for stable, readable JSON-lines
 /// output (Foundation's encoder orders keys arbitrarily or alphabetically).
 public indirect enum JSONValue: Sendable, Equatable {
@@ -43,21 +45,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += JSONText.quoted(s)
     }
 }
 

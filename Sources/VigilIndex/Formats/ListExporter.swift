@@ -101,9 +101,9 @@ enum CSVText {
     }
 }
 
-enum JSONText {
-    /// `text` as a JSON string literal.
-    static func quoted(_ text: String) -> String {
+public enum JSONText {
+    /// `text` as a JSON string literal (RFC 8259 escapes; the one implementation in Vigil).
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
