@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "VigilHashing", targets: ["VigilHashing"]),
         .library(name: "VigilIndex", targets: ["VigilIndex"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
+        .library(name: "VigilWatermark", targets: ["VigilWatermark"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
     ],
     dependencies: [
@@ -51,21 +52,26 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "VigilWatermark",
+            dependencies: ["VigilMedia"],
+            swiftSettings: strictSettings + hotPathFlags
+        ),
+        .target(
             name: "VigilCore",
-            dependencies: ["VigilMedia", "VigilHashing", "VigilIndex", "VigilStore"],
+            dependencies: ["VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore",
+                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["VigilCore", "VigilIndex", "VigilHashing", "VigilMedia"],
+            dependencies: ["VigilCore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark"],
             path: "Benchmarks/vigil-bench",
             swiftSettings: strictSettings
         ),
@@ -78,6 +84,8 @@ let package = Package(
         ),
         .testTarget(name: "VigilIndexTests", dependencies: ["VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilWatermarkTests", dependencies: ["VigilWatermark", "VigilMedia", "VigilCore"], swiftSettings: strictSettings),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilMedia", "VigilHashing"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
