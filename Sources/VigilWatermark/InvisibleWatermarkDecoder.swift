@@ -77,8 +77,8 @@ public enum InvisibleWatermarkDecoder {
                 }
             }
         }
-        // Rows of the cropped area that no block uses still count towards flatness, as a person would expect.
-        if blockRows == 0 { uMin = 0; uMax = 1 }
+        // Flatness is judged on the rows the blocks cover; with no block nothing was read: not flat.
+        if blockRows == 0 || blockColumns == 0 { uMin = 0; uMax = 1 }
         return BlockVotes(method: method, channelOrder: channelOrder, votes: votes, flatChroma: uMin == uMax)
     }
 
@@ -144,16 +144,34 @@ public enum InvisibleWatermarkDecoder {
     ///
     /// The reference computes `np.linalg.svd(cv2.dct(block))`; the 4×4 DCT-II is orthonormal, so the
     /// singular values are those of the block itself, which are computed here directly (√ of the largest
-    /// eigenvalue of AᵀA by cyclic Jacobi) without the DCT's extra rounding. Votes can differ from the
-    /// reference's only where s₀ lies within rounding noise (~10⁻¹²) of a multiple of 18.
+    /// eigenvalue of AᵀA by cyclic Jacobi) without the DCT's extra rounding.
+    ///
+    /// Blocks whose exact s₀ is a multiple of 18 (flat areas with one different value, e.g. s₀ = 414)
+    /// are decided by rounding noise alone. The reference's s₀ lands just above the exact value in every
+    /// such block observed (36 of 36; see Benchmarks/WATERMARK.md), so an s₀ within `boundaryTolerance`
+    /// (relative) of a multiple of 18 is treated as lying just above it: on 36k + 18 it votes 1, on 36k, 0.
     static func singularValueVotes(
         _ ll: UnsafePointer<Double>, stride: Int, blocks: Int, into votes: UnsafeMutablePointer<UInt8>
     ) {
         for block in 0..<blocks {
             let origin = ll + block * 4
             let s0 = largestSingularValue4x4 { row, column in origin[row * stride + column] }
-            votes[block] = s0.truncatingRemainder(dividingBy: scale) > scale / 2 ? 1 : 0
+            votes[block] = singularValueVote(s0)
         }
+    }
+
+    /// How close (relative to s₀) to a multiple of 18 counts as exactly on it: far above the ~10⁻¹⁴
+    /// rounding noise of either computation, far below the spacing of s₀ values of distinct blocks.
+    static let boundaryTolerance = 1e-12
+
+    /// The dwtDctSvd vote for s₀, with exact quantisation boundaries resolved as the reference resolves them.
+    @inline(__always)
+    static func singularValueVote(_ s0: Double) -> UInt8 {
+        let r = s0.truncatingRemainder(dividingBy: scale)
+        let tolerance = s0 * boundaryTolerance
+        if (r - scale / 2).magnitude <= tolerance { return 1 }
+        if scale - r <= tolerance { return 0 }
+        return r > scale / 2 ? 1 : 0
     }
 }
 
@@ -161,74 +179,64 @@ public enum InvisibleWatermarkDecoder {
 /// eigenvalue of AᵀA, found by cyclic Jacobi rotations to full binary64 accuracy.
 @inline(__always)
 func largestSingularValue4x4(_ a: (Int, Int) -> Double) -> Double {
-    var c0 = SIMD4<Double>.zero, c1 = SIMD4<Double>.zero, c2 = SIMD4<Double>.zero, c3 = SIMD4<Double>.zero
-    for row in 0..<4 {
-        c0[row] = a(row, 0)
-        c1[row] = a(row, 1)
-        c2[row] = a(row, 2)
-        c3[row] = a(row, 3)
+    let c0 = (a(0, 0), a(1, 0), a(2, 0), a(3, 0)), c1 = (a(0, 1), a(1, 1), a(2, 1), a(3, 1))
+    let c2 = (a(0, 2), a(1, 2), a(2, 2), a(3, 2)), c3 = (a(0, 3), a(1, 3), a(2, 3), a(3, 3))
+    // Dot products summed left to right in every build (a SIMD `.sum()` may reassociate).
+    @inline(__always) func dot(_ x: (Double, Double, Double, Double), _ y: (Double, Double, Double, Double)) -> Double {
+        x.0 * y.0 + x.1 * y.1 + x.2 * y.2 + x.3 * y.3
     }
-    var m = SymmetricMatrix4()
-    m[0, 0] = (c0 * c0).sum()
-    m[0, 1] = (c0 * c1).sum()
-    m[0, 2] = (c0 * c2).sum()
-    m[0, 3] = (c0 * c3).sum()
-    m[1, 1] = (c1 * c1).sum()
-    m[1, 2] = (c1 * c2).sum()
-    m[1, 3] = (c1 * c3).sum()
-    m[2, 2] = (c2 * c2).sum()
-    m[2, 3] = (c2 * c3).sum()
-    m[3, 3] = (c3 * c3).sum()
-    return m.largestEigenvalue().squareRoot()
+    var matrix = SymmetricMatrix4(
+        a00: dot(c0, c0), a01: dot(c0, c1), a02: dot(c0, c2), a03: dot(c0, c3),
+        a11: dot(c1, c1), a12: dot(c1, c2), a13: dot(c1, c3),
+        a22: dot(c2, c2), a23: dot(c2, c3), a33: dot(c3, c3))
+    return matrix.largestEigenvalue().squareRoot()
 }
 
-/// A symmetric 4×4 matrix stored as its upper triangle, for the Jacobi eigenvalue iteration.
+/// A symmetric 4×4 matrix (its upper triangle) for the cyclic Jacobi eigenvalue iteration.
 struct SymmetricMatrix4 {
-    private var e: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double) =
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var a00, a01, a02, a03, a11, a12, a13, a22, a23, a33: Double
 
-    @inline(__always) private static func index(_ i: Int, _ j: Int) -> Int {
-        let (p, q) = i <= j ? (i, j) : (j, i)
-        return p * 4 - p * (p - 1) / 2 + (q - p)
-    }
-
-    subscript(i: Int, j: Int) -> Double {
-        get { withUnsafeBytes(of: e) { $0.load(fromByteOffset: Self.index(i, j) * 8, as: Double.self) } }
-        set { withUnsafeMutableBytes(of: &e) { $0.storeBytes(of: newValue, toByteOffset: Self.index(i, j) * 8, as: Double.self) } }
-    }
-
-    /// The largest eigenvalue (cyclic Jacobi; converges quadratically, a few sweeps for 4×4).
+    /// The largest eigenvalue. Sweeps rotate away each off-diagonal element in turn until they are
+    /// negligible (relative 10⁻¹⁶ of the diagonal); convergence is quadratic, a few sweeps for 4×4.
     mutating func largestEigenvalue() -> Double {
-        for _ in 0..<12 {
-            var off = 0.0
-            for p in 0..<3 { for q in p + 1..<4 { off += self[p, q] * self[p, q] } }
-            var diagonal = 0.0
-            for p in 0..<4 { diagonal += self[p, p] * self[p, p] }
-            if off <= diagonal * 1e-34 || off == 0 { break }
-            for p in 0..<3 {
-                for q in p + 1..<4 { rotate(p, q) }
-            }
+        for _ in 0..<16 {
+            let off = a01 * a01 + a02 * a02 + a03 * a03 + a12 * a12 + a13 * a13 + a23 * a23
+            let diagonal = a00 * a00 + a11 * a11 + a22 * a22 + a33 * a33
+            if off <= diagonal * 1e-32 { break }
+            Self.rotate(&a00, &a11, &a01, &a02, &a12, &a03, &a13)
+            Self.rotate(&a00, &a22, &a02, &a01, &a12, &a03, &a23)
+            Self.rotate(&a00, &a33, &a03, &a01, &a13, &a02, &a23)
+            Self.rotate(&a11, &a22, &a12, &a01, &a02, &a13, &a23)
+            Self.rotate(&a11, &a33, &a13, &a01, &a03, &a12, &a23)
+            Self.rotate(&a22, &a33, &a23, &a02, &a03, &a12, &a13)
         }
-        return max(max(self[0, 0], self[1, 1]), max(self[2, 2], self[3, 3]))
+        return max(max(a00, a11), max(a22, a33))
     }
 
-    /// Annihilates element (p, q) with one Jacobi rotation (Rutishauser's stable formulation).
-    @inline(__always) private mutating func rotate(_ p: Int, _ q: Int) {
-        let apq = self[p, q]
+    /// One Jacobi rotation in the (p, q) plane zeroing `apq` (Rutishauser's formulation, as in
+    /// Numerical Recipes); (rp, rq) and (sp, sq) are the elements of the two other rows in columns p, q.
+    @inline(__always)
+    static func rotate(
+        _ app: inout Double, _ aqq: inout Double, _ apq: inout Double,
+        _ arp: inout Double, _ arq: inout Double, _ asp: inout Double, _ asq: inout Double
+    ) {
         guard apq != 0 else { return }
-        let app = self[p, p], aqq = self[q, q]
         let theta = (aqq - app) / (2 * apq)
-        let t = (theta >= 0 ? 1.0 : -1.0) / (theta.magnitude + (theta * theta + 1).squareRoot())
+        let t =
+            theta.magnitude > 1e150
+            ? 1 / (2 * theta)
+            : (theta >= 0 ? 1.0 : -1.0) / (theta.magnitude + (theta * theta + 1).squareRoot())
         let c = 1 / (t * t + 1).squareRoot()
         let s = t * c
         let tau = s / (1 + c)
-        self[p, p] = app - t * apq
-        self[q, q] = aqq + t * apq
-        self[p, q] = 0
-        for r in 0..<4 where r != p && r != q {
-            let arp = self[r, p], arq = self[r, q]
-            self[r, p] = arp - s * (arq + tau * arp)
-            self[r, q] = arq + s * (arp - tau * arq)
-        }
+        app -= t * apq
+        aqq += t * apq
+        apq = 0
+        let (rp, rq) = (arp, arq)
+        arp = rp - s * (rq + tau * rp)
+        arq = rq + s * (rp - tau * rq)
+        let (sp, sq) = (asp, asq)
+        asp = sp - s * (sq + tau * sp)
+        asq = sq + s * (sp - tau * sq)
     }
 }

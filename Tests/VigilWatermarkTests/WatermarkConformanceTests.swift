@@ -57,7 +57,7 @@ struct WatermarkConformance {
     func corpusLoaded() {
         #expect(WatermarkCorpus.entries.count >= 40)
         let kinds = Set(WatermarkCorpus.entries.map(\.kind))
-        #expect(kinds.isSuperset(of: ["clean", "marked", "too_small", "grey", "png16", "jpeg"]))
+        #expect(kinds.isSuperset(of: ["clean", "marked", "too_small", "grey", "png16", "jpeg", "boundary"]))
     }
 
     @Test("per-block votes and bits are identical to the reference's", arguments: WatermarkCorpus.entries)

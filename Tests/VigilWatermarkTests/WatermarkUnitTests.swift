@@ -218,3 +218,33 @@ func cleanImagesDetectNothing(_ kind: String) throws {
     #expect(detections.map(\.watermark.id) == ["sd1", "sd2", "sdxl"])
     #expect(detections.allSatisfy { !$0.detected })
 }
+
+/// On an exact multiple of 18 the reference's s₀ (numpy's SVD of cv2.dct(block)) lands just above it:
+/// 414 (= 36·11 + 18) is computed as 414.00000000000017 and votes 1; 36k votes 0.
+@Test(
+    "dwtDctSvd votes on exact quantisation boundaries as the reference does",
+    arguments: boundaryCases)
+func singularValueBoundary(_ c: BoundaryCase) {
+    #expect(InvisibleWatermarkDecoder.singularValueVote(c.s0) == c.vote)
+}
+
+struct BoundaryCase: Sendable, CustomTestStringConvertible {
+    let s0: Double, vote: UInt8
+    var testDescription: String { "s₀ = \(s0)" }
+}
+
+let boundaryCases: [BoundaryCase] = [
+    BoundaryCase(s0: 414, vote: 1), BoundaryCase(s0: 414 - 1e-13, vote: 1), BoundaryCase(s0: 414 + 1e-13, vote: 1),
+    BoundaryCase(s0: 432, vote: 0), BoundaryCase(s0: 432 - 1e-13, vote: 0), BoundaryCase(s0: 432 + 1e-13, vote: 0),
+    BoundaryCase(s0: 413.9, vote: 0), BoundaryCase(s0: 414.1, vote: 1), BoundaryCase(s0: 420, vote: 1),
+    BoundaryCase(s0: 400, vote: 0), BoundaryCase(s0: 18, vote: 1), BoundaryCase(s0: 0, vote: 0),
+]
+
+@Test("a flat block with one different value whose s₀ is exactly 414 votes 1, as in the reference")
+func flatBlockOnBoundary() {
+    // From a benchmark image: the reference gives s₀ = 414.00000000000017 and votes 1.
+    let rows: [[Double]] = [[92, 92, 92, 230], [92, 92, 92, 92], [92, 92, 92, 92], [92, 92, 92, 92]]
+    let s0 = largestSingularValue4x4 { r, c in rows[r][c] }
+    #expect(abs(s0 - 414) < 1e-11)
+    #expect(InvisibleWatermarkDecoder.singularValueVote(s0) == 1)
+}

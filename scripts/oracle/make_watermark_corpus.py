@@ -46,6 +46,60 @@ KNOWN = {
 LENGTHS = (1, 7, 32, 48, 64, 136)
 
 
+def chroma_palette() -> dict[int, np.ndarray]:
+    """An RGB colour for each reachable 8-bit U value (OpenCV's fixed-point BGR->YUV)."""
+    r, g, b = np.meshgrid(np.arange(0, 256, 5), np.arange(0, 256, 5), np.arange(256), indexing="ij")
+    rgb = np.stack([r.ravel(), g.ravel(), b.ravel()], axis=1).astype(np.int64)
+    y = (4899 * rgb[:, 0] + 9617 * rgb[:, 1] + 1868 * rgb[:, 2] + 8192) >> 14
+    u = np.clip(((rgb[:, 2] - y) * 8061 + (128 << 14) + 8192) >> 14, 0, 255)
+    palette = {}
+    for value, colour in zip(u, rgb):
+        palette.setdefault(int(value), colour.astype(np.uint8))
+    return palette
+
+
+def structured(w: int, h: int, rng: np.random.Generator) -> np.ndarray:
+    """Flat 8x8 tiles (one LL block each) with one 2x2 quad, a row, or a column of other flat colours.
+
+    Such blocks have exactly representable singular values; some lie exactly on dwtDctSvd's
+    quantisation boundary (s0 = 18 (mod 36)), where only rounding noise decides the reference's vote.
+    """
+    palette = chroma_palette()
+    values = np.array(sorted(palette))
+    img = np.zeros((h, w, 3), np.uint8)
+    for k, (ty, tx) in enumerate((y, x) for y in range(h // 8) for x in range(w // 8)):
+        a, b, c = (palette[int(v)] for v in rng.choice(values, 3))
+        tile = img[ty * 8:ty * 8 + 8, tx * 8:tx * 8 + 8]
+        tile[:] = a
+        p = int(rng.integers(16))
+        if k % 3 == 0:
+            tile[2 * (p // 4):2 * (p // 4) + 2, 2 * (p % 4):2 * (p % 4) + 2] = b
+        elif k % 3 == 1:
+            tile[2 * (p // 4):2 * (p // 4) + 2, :] = b
+        else:
+            tile[:, 2 * (p % 4):2 * (p % 4) + 2] = b
+            q = int(rng.integers(16))
+            tile[2 * (q // 4):2 * (q // 4) + 2, 2 * (q % 4):2 * (q % 4) + 2] = c
+    return img
+
+
+def all_pairs() -> np.ndarray:
+    """One 8x8 tile per ordered pair (a, b) of reachable U values: flat a, one 2x2 quad of b.
+
+    Covers every such block once; 35 of them lie exactly on 36k + 18 and 104 on 36k (dwtDctSvd).
+    """
+    palette = chroma_palette()
+    pairs = [(a, b) for a in sorted(palette) for b in sorted(palette) if a != b]
+    side = int(np.ceil(np.sqrt(len(pairs))))
+    img = np.zeros((side * 8, side * 8, 3), np.uint8)
+    for k, (a, b) in enumerate(pairs):
+        ty, tx = divmod(k, side)
+        p = k % 16
+        img[ty * 8:ty * 8 + 8, tx * 8:tx * 8 + 8] = palette[a]
+        img[ty * 8 + 2 * (p // 4):ty * 8 + 2 * (p // 4) + 2, tx * 8 + 2 * (p % 4):tx * 8 + 2 * (p % 4) + 2] = palette[b]
+    return img
+
+
 def sources():
     """Yield (name, rgb uint8 array)."""
     rng = base.rng_for
@@ -61,6 +115,7 @@ def sources():
         img = base.sample(name)
         if img is not None:
             yield f"{name}_{img.shape[1]}x{img.shape[0]}", img
+    yield "structured_1024x1024", structured(1024, 1024, rng("wm-structured"))
     photo = base.sample("coffee")
     if photo is not None:
         yield "photo_1024x1024", base.noisy_resize(photo, 1024, 1024, rng("wm-photo"))
@@ -116,7 +171,8 @@ def main() -> None:
             marked = embed(bgr, bits, method)
             files.append((f"{name}.{payload_id}.{method}.png", marked,
                           {"kind": "marked", "embedded_method": method, "payload": "".join(str(int(b)) for b in bits)}))
-    # Decoder edge cases: too small, grey, 16-bit, JPEG.
+    # Decoder edge cases: exact dwtDctSvd quantisation boundaries, too small, grey, 16-bit, JPEG.
+    files.append(("pairs_1784x1784.clean.png", np.ascontiguousarray(all_pairs()[..., ::-1]), {"kind": "boundary"}))
     small = base.pattern(255, 256)[..., ::-1]
     files.append(("pattern_255x256.clean.png", np.ascontiguousarray(small), {"kind": "too_small"}))
     grey = base.smooth_noise(300, 300, base.rng_for("wm-grey"))[..., 0]
