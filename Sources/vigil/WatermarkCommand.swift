@@ -21,8 +21,8 @@ struct WatermarkCommand: ParsableCommand {
             With --json, one object per file per line:
               {"path", "format", "width", "height", "method", "blocks", "flat_chroma",
                "bits": [{"length", "hex", "bits"}],
-               "detections": [{"payload", "name", "method", "hypothesis", "agreement", "length", "p_value",
-                               "reference_band", "detected"}],
+               "detections": [{"payload", "name", "method", "hypothesis", "agreement",
+                               "length", "p_value", "reference_band", "detected"}],
                "error"}
             A file that fails gets "error": "<reason>"; the others are still processed. The exit status is \
             1 if any file failed.
