@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "VigilHashing", targets: ["VigilHashing"]),
         .library(name: "VigilIndex", targets: ["VigilIndex"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
+        .library(name: "VigilWatermark", targets: ["VigilWatermark"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
     ],
@@ -64,14 +65,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "VigilWatermark",
+            dependencies: ["VigilMedia"],
+            swiftSettings: strictSettings + hotPathFlags
+        ),
+        .target(
             name: "VigilCore",
-            dependencies: ["VigilMedia", "VigilHashing", "VigilIndex", "VigilStore"],
+            dependencies: ["VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilServer",
+                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilServer", "VigilWatermark",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -79,7 +85,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["VigilCore", "VigilIndex", "VigilHashing", "VigilMedia"],
+            dependencies: ["VigilCore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark"],
             path: "Benchmarks/vigil-bench",
             swiftSettings: strictSettings
         ),
@@ -101,6 +107,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "VigilWatermarkTests", dependencies: ["VigilWatermark", "VigilMedia", "VigilCore"], swiftSettings: strictSettings),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
-// Benchmarks for Vigil, run by the scripts in Benchmarks/: `vigil-bench pdq …` or `vigil-bench index …`.
+// Benchmarks for Vigil, run by the scripts in Benchmarks/: `vigil-bench pdq …`, `vigil-bench index …` or
+// `vigil-bench watermark …`.
 import Dispatch
 
 func median(_ values: [Double]) -> Double {
@@ -16,5 +17,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "pdq": pdqBench(Array(arguments.dropFirst()))
 case "index": indexBench(Array(arguments.dropFirst()))
-default: print("usage: vigil-bench pdq [--repeat N] FILE... | vigil-bench index HASHES QUERIES [--radius R]")
+case "watermark": watermarkBench(Array(arguments.dropFirst()))
+default:
+    print(
+        "usage: vigil-bench pdq [--repeat N] FILE... | vigil-bench index HASHES QUERIES [--radius R]"
+            + " | vigil-bench watermark [--repeat N] FILE...")
 }

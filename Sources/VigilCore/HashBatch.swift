@@ -13,31 +13,48 @@ public struct HashBatch: Sendable {
 
     /// Hashes `entries` in parallel. `emit` is called once per entry, in order, never concurrently.
     public func run(_ entries: [FileWalker.Entry], emit: @escaping @Sendable (Int, HashRecord) -> Void) {
-        struct State {
-            var nextToStart = 0
-            var nextToEmit = 0
-            var finished: [Int: HashRecord] = [:]
-        }
-        let state = Mutex(State())
         let options = self.options
-        DispatchQueue.concurrentPerform(iterations: min(jobs, max(entries.count, 1))) { _ in
+        OrderedBatch(jobs: jobs).run(count: entries.count, emit: emit) {
             let hasher = FileHasher(options: options)
+            return { index in
+                switch entries[index] {
+                case .file(let path):
+                    return hasher.hash(path: path)
+                case .failure(let path, let reason):
+                    var failed = HashRecord(path: path)
+                    failed.error = reason
+                    return failed
+                }
+            }
+        }
+    }
+}
+
+/// Runs work items on `jobs` threads, each thread with its own worker (codec state, scratch
+/// buffers), and delivers the results in input order.
+public struct OrderedBatch: Sendable {
+    public var jobs: Int
+
+    public init(jobs: Int) { self.jobs = max(1, jobs) }
+
+    /// Processes items `0..<count`. `makeWorker` runs once per thread and returns that thread's
+    /// function from item index to result. `emit` is called once per item, in index order, never
+    /// concurrently.
+    public func run<Record: Sendable>(
+        count: Int, emit: @escaping @Sendable (Int, Record) -> Void,
+        makeWorker: @escaping @Sendable () -> (Int) -> Record
+    ) {
+        let state = Mutex(OrderedBatchState<Record>())
+        DispatchQueue.concurrentPerform(iterations: min(jobs, max(count, 1))) { _ in
+            let work = makeWorker()
             while true {
                 let index: Int? = state.withLock { s in
-                    guard s.nextToStart < entries.count else { return nil }
+                    guard s.nextToStart < count else { return nil }
                     defer { s.nextToStart += 1 }
                     return s.nextToStart
                 }
                 guard let index else { return }
-                let record: HashRecord
-                switch entries[index] {
-                case .file(let path):
-                    record = hasher.hash(path: path)
-                case .failure(let path, let reason):
-                    var failed = HashRecord(path: path)
-                    failed.error = reason
-                    record = failed
-                }
+                let record = work(index)
                 state.withLock { s in
                     s.finished[index] = record
                     while let ready = s.finished.removeValue(forKey: s.nextToEmit) {
@@ -48,4 +65,11 @@ public struct HashBatch: Sendable {
             }
         }
     }
+}
+
+/// The shared bookkeeping of `OrderedBatch.run`.
+private struct OrderedBatchState<Record> {
+    var nextToStart = 0
+    var nextToEmit = 0
+    var finished: [Int: Record] = [:]
 }
