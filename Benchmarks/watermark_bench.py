@@ -22,7 +22,7 @@ agreement: per-block votes of the reference and of `vigil watermark` (a payload 
 number of blocks makes each bit one block's vote) on every K-th image of DIR (the detection set),
 both methods. Counts identical votes and bits.
 
-All print Markdown for Benchmarks/WATERMARK.md.
+All print Markdown for BENCHMARKS.md.
 """
 
 import argparse

@@ -148,7 +148,7 @@ public enum InvisibleWatermarkDecoder {
     ///
     /// Blocks whose exact s₀ is a multiple of 18 (flat areas with one different value, e.g. s₀ = 414)
     /// are decided by rounding noise alone. The reference's s₀ lands just above the exact value in every
-    /// such block observed (36 of 36; see Benchmarks/WATERMARK.md), so an s₀ within `boundaryTolerance`
+    /// such block observed (36 of 36; see BENCHMARKS.md), so an s₀ within `boundaryTolerance`
     /// (relative) of a multiple of 18 is treated as lying just above it: on 36k + 18 it votes 1, on 36k, 0.
     static func singularValueVotes(
         _ ll: UnsafePointer<Double>, stride: Int, blocks: Int, into votes: UnsafeMutablePointer<UInt8>
