@@ -10,11 +10,7 @@ import VigilWatermark
 
 func watermarkBench(_ args: [String]) {
     var arguments = args
-    var repeats = 7
-    if let index = arguments.firstIndex(of: "--repeat"), index + 1 < arguments.count, let n = Int(arguments[index + 1]) {
-        repeats = n
-        arguments.removeSubrange(index...index + 1)
-    }
+    let repeats = takeRepeat(&arguments, default: 7)
     let decoder = ImageDecoder()
     let reader = FileWatermarkReader(options: WatermarkOptions())
     for path in arguments {

@@ -13,6 +13,15 @@ func milliseconds(_ body: () -> Void) -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
 }
 
+/// Removes `--repeat N` from `arguments` and returns N (or `default`).
+func takeRepeat(_ arguments: inout [String], default value: Int) -> Int {
+    guard let index = arguments.firstIndex(of: "--repeat"), index + 1 < arguments.count, let n = Int(arguments[index + 1]) else {
+        return value
+    }
+    arguments.removeSubrange(index...index + 1)
+    return n
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "pdq": pdqBench(Array(arguments.dropFirst()))
