@@ -109,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilWatermarkTests", dependencies: ["VigilWatermark", "VigilMedia", "VigilCore"], swiftSettings: strictSettings),
-        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore"], swiftSettings: strictSettings),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,6 +10,6 @@ struct Vigil: AsyncParsableCommand {
             bit-exact with Meta's reference PDQ. Bad inputs get a clear error per file; other files are still processed.
             """,
         version: VigilVersion.string,
-        subcommands: [HashCommand.self, MatchCommand.self, BanksCommand.self, ServeCommand.self, KeysCommand.self, WatermarkCommand.self]
+        subcommands: [HashCommand.self, MatchCommand.self, BanksCommand.self, ServeCommand.self, KeysCommand.self, WatermarkCommand.self, InspectCommand.self]
     )
 }
