@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -82,8 +83,16 @@ struct Routes: Sendable {
         }
         let bytes = Array(buffer: body)
         guard !bytes.isEmpty else { throw APIError(.badRequest, "empty", "the request body is empty") }
-        var record = HashRecord(path: "")
-        FileHasher(options: HashOptions(limits: configuration.limits, dihedral: dihedral)).hash(bytes: bytes, into: &record)
+        // Decoding and hashing are CPU-bound and block: run them on Dispatch's pool, never on
+        // Swift concurrency's cooperative threads (two of them on this machine).
+        let options = HashOptions(limits: configuration.limits, dihedral: dihedral)
+        let record = await withCheckedContinuation { (continuation: CheckedContinuation<HashRecord, Never>) in
+            DispatchQueue.global().async {
+                var record = HashRecord(path: "")
+                FileHasher(options: options).hash(bytes: bytes, into: &record)
+                continuation.resume(returning: record)
+            }
+        }
         if let error = record.error {
             switch MediaError.Code(record.errorCode ?? "") {
             case .unknownFormat, .unsupportedFormat: throw APIError(.unsupportedMediaType, record.errorCode!, error)
