@@ -13,8 +13,9 @@ struct HashCommand: ParsableCommand {
             Meta's reference (pdqhash); EXIF orientation is not applied and alpha is ignored, as in the reference.
 
             With --json, one object per file is written per line:
-              {"path", "format", "width", "height", "md5", "sha1", "sha256", "pdq", "quality",
-               "pdq_dihedral" (with --dihedral), "decode_scale" (with --fast), "error"}
+              {"path", "format", "width", "height", "md5", "sha1", "sha256",
+               "pdq", "quality", "pdq_dihedral" (with --dihedral),
+               "decode_scale" (with --fast), "error"}
             A file that fails gets "error": "<reason>" and null hashes it could not compute; the others are \
             still processed. The exit status is 1 if any file failed.
             """

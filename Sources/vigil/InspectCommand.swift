@@ -14,8 +14,11 @@ struct InspectCommand: ParsableCommand {
 
             With --json, one object per file per line:
               {"path", "format", "c2pa": null, "xmp": null, "generator": null,
-               "watermarks": [{"payload", "name", "method", "hypothesis", "agreement", "length", "p_value", ...}],
-               "synthetic": {"verdict", "confidence", "evidence": [{"kind", "detail", "strength"}]}, "error"}
+               "watermarks": [{"payload", "name", "method", "hypothesis",
+                               "agreement", "length", "p_value", ...}],
+               "synthetic": {"verdict", "confidence",
+                             "evidence": [{"kind", "detail", "strength"}]},
+               "error"}
             """)
 
     @OptionGroup var media: MediaOptions

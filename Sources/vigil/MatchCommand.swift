@@ -16,7 +16,9 @@ struct MatchCommand: ParsableCommand {
 
             With --json, one object per file per line:
               {"path", "format", "pdq", "quality", "md5",
-               "matches": [{"bank", "entry", "label", "category", "hash", "kind", "distance", "variant", "negative", "suppressed"}],
+               "matches": [{"bank", "entry", "label", "category", "hash",
+                            "kind", "distance", "variant", "negative",
+                            "suppressed"}],
                "error"}
             "suppressed" marks a positive match set aside because the file also matched a negative bank.
             """
