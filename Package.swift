@@ -97,7 +97,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "VigilIndexTests", dependencies: ["VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
-        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilStoreTests", dependencies: ["VigilStore", "VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
@@ -108,8 +109,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "VigilWatermarkTests", dependencies: ["VigilWatermark", "VigilMedia", "VigilCore"], swiftSettings: strictSettings),
-        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"], swiftSettings: strictSettings),
+            name: "VigilWatermarkTests", dependencies: ["VigilWatermark", "VigilMedia", "VigilCore"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilCoreTests",
+            dependencies: ["VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"],
+            swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

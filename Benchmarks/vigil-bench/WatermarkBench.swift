@@ -24,7 +24,10 @@ func watermarkBench(_ args: [String]) {
         var bits = ""
         for _ in 0..<repeats {
             imageDecode.append(milliseconds { if let d = try? decoder.decode(bytes) { decoder.recycle(d.image) } })
-            dct.append(milliseconds { bits = (try? InvisibleWatermarkDecoder.decode(decoded.image, method: .dwtDct, length: 136))?.hex ?? "" })
+            dct.append(
+                milliseconds {
+                    bits = (try? InvisibleWatermarkDecoder.decode(decoded.image, method: .dwtDct, length: 136))?.hex ?? ""
+                })
             svd.append(milliseconds { _ = try? InvisibleWatermarkDecoder.decode(decoded.image, method: .dwtDctSvd, length: 136) })
             analyze.append(milliseconds { _ = try? WatermarkDetector.analyze(decoded.image) })
             file.append(milliseconds { _ = reader.read(path: path) })

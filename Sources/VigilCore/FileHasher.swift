@@ -68,7 +68,8 @@ public final class FileHasher {
                 let (hashes, quality) = pdq.dihedralHashes(decoded.image)
                 record.dihedral = hashes
                 // The plain hash is computed as the reference computes it (no blur at 64×64).
-                record.pdq = decoded.image.width == 64 && decoded.image.height == 64
+                record.pdq =
+                    decoded.image.width == 64 && decoded.image.height == 64
                     ? pdq.hash(decoded.image) : PDQResult(hash: hashes[0], quality: quality)
             } else if decoded.scaleDenominator > 1 {
                 record.pdq = pdq.hash(

@@ -50,8 +50,10 @@ extension HashRecord {
     public var matchQuery: MatchQuery {
         var digests: [HashValue] = []
         if let d = self.digests {
-            digests = [HashValue(kind: .md5, hex: d.md5), HashValue(kind: .sha1, hex: d.sha1), HashValue(kind: .sha256, hex: d.sha256)]
-                .compactMap { $0 }
+            digests = [
+                HashValue(kind: .md5, hex: d.md5), HashValue(kind: .sha1, hex: d.sha1), HashValue(kind: .sha256, hex: d.sha256),
+            ]
+            .compactMap { $0 }
         }
         return MatchQuery(pdq: pdq, dihedral: dihedral, digests: digests)
     }

@@ -33,7 +33,8 @@ public struct SyntheticSignal: Sendable, Equatable {
         evidence = detected.map { d in
             Evidence(
                 kind: "watermark",
-                detail: "\(d.watermark.name) invisible watermark (\(d.watermark.method.rawValue)): \(d.agreement)/\(d.length) bits "
+                detail:
+                    "\(d.watermark.name) invisible watermark (\(d.watermark.method.rawValue)): \(d.agreement)/\(d.length) bits "
                     + "agree, p = \(String(format: "%.2g", d.pValue)), \(d.hypothesis.rawValue)",
                 strength: "strong")
         }
@@ -49,7 +50,13 @@ public struct SyntheticSignal: Sendable, Equatable {
     public var json: JSONValue {
         .object([
             ("verdict", .string(verdict.rawValue)), ("confidence", .double(confidence)),
-            ("evidence", .array(evidence.map { .object([("kind", .string($0.kind)), ("detail", .string($0.detail)), ("strength", .string($0.strength))]) })),
+            (
+                "evidence",
+                .array(
+                    evidence.map {
+                        .object([("kind", .string($0.kind)), ("detail", .string($0.detail)), ("strength", .string($0.strength))])
+                    })
+            ),
         ])
     }
 }

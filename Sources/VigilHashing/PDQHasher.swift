@@ -176,75 +176,84 @@ public final class PDQHasher {
         reserve(&sampled, height * 64)
 
         lumaBlock.withUnsafeMutableBufferPointer { lumaBlock in
-        sumsBlock.withUnsafeMutableBufferPointer { sums in
-        ring.withUnsafeMutableBufferPointer { ring in
-        columnBlock.withUnsafeMutableBufferPointer { columnBlock in
-        sampled.withUnsafeMutableBufferPointer { sampled in
-            let lumaPtr = lumaBlock.baseAddress!, sumsPtr = sums.baseAddress!
-            let ringPtr = ring.baseAddress!, columnPtr = columnBlock.baseAddress!
-            let sampledPtr = sampled.baseAddress!
-            var columns = ColumnBox(width: width, length: height, window: columnWindow)
-            var pendingColumnRows = 0  // rows waiting in columnBlock
-            var nextSampledRow = 0
+            sumsBlock.withUnsafeMutableBufferPointer { sums in
+                ring.withUnsafeMutableBufferPointer { ring in
+                    columnBlock.withUnsafeMutableBufferPointer { columnBlock in
+                        sampled.withUnsafeMutableBufferPointer { sampled in
+                            let lumaPtr = lumaBlock.baseAddress!, sumsPtr = sums.baseAddress!
+                            let ringPtr = ring.baseAddress!, columnPtr = columnBlock.baseAddress!
+                            let sampledPtr = sampled.baseAddress!
+                            var columns = ColumnBox(width: width, length: height, window: columnWindow)
+                            var pendingColumnRows = 0  // rows waiting in columnBlock
+                            var nextSampledRow = 0
 
-            /// The second row pass over the buffered column-pass rows; keeps the 64 decimation columns.
-            func flushColumnRows() {
-                guard pendingColumnRows > 0 else { return }
-                Self.interleave(rows: columnPtr, count: pendingColumnRows, width: width, into: lumaPtr)
-                Self.rowBoxSums(lumaPtr, sumsPtr, length: width, window: rowWindow)
-                for (k, column) in sampleColumns.enumerated() {
-                    let value = Self.loadLanes(sumsPtr, column) / Lanes(repeating: rowCounts[column])
-                    for lane in 0..<pendingColumnRows { sampledPtr[(nextSampledRow + lane) * 64 + k] = value[lane] }
-                }
-                nextSampledRow += pendingColumnRows
-                pendingColumnRows = 0
-            }
-            let ringRow = { (row: Int) in UnsafePointer(ringPtr + (row % ringRows) * width) }
-            let emit = { (_: Int) -> UnsafeMutablePointer<Float> in
-                if pendingColumnRows == lanes { flushColumnRows() }
-                defer { pendingColumnRows += 1 }
-                return columnPtr + pendingColumnRows * width
-            }
+                            /// The second row pass over the buffered column-pass rows; keeps the 64 decimation columns.
+                            func flushColumnRows() {
+                                guard pendingColumnRows > 0 else { return }
+                                Self.interleave(rows: columnPtr, count: pendingColumnRows, width: width, into: lumaPtr)
+                                Self.rowBoxSums(lumaPtr, sumsPtr, length: width, window: rowWindow)
+                                for (k, column) in sampleColumns.enumerated() {
+                                    let value = Self.loadLanes(sumsPtr, column) / Lanes(repeating: rowCounts[column])
+                                    for lane in 0..<pendingColumnRows {
+                                        sampledPtr[(nextSampledRow + lane) * 64 + k] = value[lane]
+                                    }
+                                }
+                                nextSampledRow += pendingColumnRows
+                                pendingColumnRows = 0
+                            }
+                            let ringRow = { (row: Int) in UnsafePointer(ringPtr + (row % ringRows) * width) }
+                            let emit = { (_: Int) -> UnsafeMutablePointer<Float> in
+                                if pendingColumnRows == lanes { flushColumnRows() }
+                                defer { pendingColumnRows += 1 }
+                                return columnPtr + pendingColumnRows * width
+                            }
 
-            for first in stride(from: 0, to: height, by: lanes) {
-                let rows = min(lanes, height - first)
-                // First row pass, eight rows at once in SIMD lanes.
-                luma.fill(firstRow: first, rows: rows, width: width, into: lumaPtr)
-                Self.rowBoxSums(lumaPtr, sumsPtr, length: width, window: rowWindow)
-                rowCounts.withUnsafeBufferPointer { counts in
-                    for j in 0..<width {
-                        Self.storeLanes(sumsPtr, j, Self.loadLanes(sumsPtr, j) / Lanes(repeating: counts[j]))
+                            for first in stride(from: 0, to: height, by: lanes) {
+                                let rows = min(lanes, height - first)
+                                // First row pass, eight rows at once in SIMD lanes.
+                                luma.fill(firstRow: first, rows: rows, width: width, into: lumaPtr)
+                                Self.rowBoxSums(lumaPtr, sumsPtr, length: width, window: rowWindow)
+                                rowCounts.withUnsafeBufferPointer { counts in
+                                    for j in 0..<width {
+                                        Self.storeLanes(sumsPtr, j, Self.loadLanes(sumsPtr, j) / Lanes(repeating: counts[j]))
+                                    }
+                                }
+                                for lane in 0..<rows {
+                                    Self.deinterleave(
+                                        sumsPtr, lane: lane, width: width, into: ringPtr + ((first + lane) % ringRows) * width)
+                                }
+                                // First column pass, one row at a time across all columns.
+                                for row in first..<(first + rows) {
+                                    columns.push(entering: ringRow(row), leaving: ringRow, output: emit)
+                                }
+                            }
+                            columns.finish(leaving: ringRow, output: emit)
+                            flushColumnRows()
+
+                            // Second column pass over the 64 kept columns, then decimate rows.
+                            var secondColumns = ColumnBox(width: 64, length: height, window: columnWindow)
+                            var finalRows = [Float](repeating: 0, count: height * 64)
+                            finalRows.withUnsafeMutableBufferPointer { finalRows in
+                                let out = finalRows.baseAddress!
+                                let sampledRow = { (row: Int) in UnsafePointer(sampledPtr + row * 64) }
+                                var outputRow = 0
+                                let next = { (_: Int) -> UnsafeMutablePointer<Float> in
+                                    defer { outputRow += 1 }
+                                    return out + outputRow * 64
+                                }
+                                for row in 0..<height {
+                                    secondColumns.push(entering: sampledRow(row), leaving: sampledRow, output: next)
+                                }
+                                secondColumns.finish(leaving: sampledRow, output: next)
+                                for (i, row) in sampleRows.enumerated() {
+                                    for j in 0..<64 { block64[i * 64 + j] = out[row * 64 + j] }
+                                }
+                            }
+                        }
                     }
                 }
-                for lane in 0..<rows {
-                    Self.deinterleave(sumsPtr, lane: lane, width: width, into: ringPtr + ((first + lane) % ringRows) * width)
-                }
-                // First column pass, one row at a time across all columns.
-                for row in first..<(first + rows) {
-                    columns.push(entering: ringRow(row), leaving: ringRow, output: emit)
-                }
             }
-            columns.finish(leaving: ringRow, output: emit)
-            flushColumnRows()
-
-            // Second column pass over the 64 kept columns, then decimate rows.
-            var secondColumns = ColumnBox(width: 64, length: height, window: columnWindow)
-            var finalRows = [Float](repeating: 0, count: height * 64)
-            finalRows.withUnsafeMutableBufferPointer { finalRows in
-                let out = finalRows.baseAddress!
-                let sampledRow = { (row: Int) in UnsafePointer(sampledPtr + row * 64) }
-                var outputRow = 0
-                let next = { (_: Int) -> UnsafeMutablePointer<Float> in
-                    defer { outputRow += 1 }
-                    return out + outputRow * 64
-                }
-                for row in 0..<height { secondColumns.push(entering: sampledRow(row), leaving: sampledRow, output: next) }
-                secondColumns.finish(leaving: sampledRow, output: next)
-                for (i, row) in sampleRows.enumerated() {
-                    for j in 0..<64 { block64[i * 64 + j] = out[row * 64 + j] }
-                }
-            }
-        }}}}}
+        }
     }
 
     /// The blur window and the 64 decimation indices along one axis.
@@ -303,7 +312,8 @@ public final class PDQHasher {
     }
 
     /// The running sums (before division) of the 1-D box along eight lane-interleaved rows.
-    static func rowBoxSums(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>, length: Int, window: Int) {
+    static func rowBoxSums(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>, length: Int, window: Int)
+    {
         let half = (window + 2) / 2
         var sum = Lanes(repeating: 0)
         var ri = 0, li = 0, oi = 0

@@ -117,14 +117,18 @@ public struct BankMatcher: Sendable {
                 found.removeAll(keepingCapacity: true)
                 bank.pdq.search(hash, radius: bank.profile.threshold, into: &found)
                 for m in found {
-                    keep(BankMatch(bank: bank.profile.name, entry: m.payload, hash: HashValue(m.hash), distance: m.distance,
-                                   variant: variant, negative: bank.profile.negative, suppressed: false))
+                    keep(
+                        BankMatch(
+                            bank: bank.profile.name, entry: m.payload, hash: HashValue(m.hash), distance: m.distance,
+                            variant: variant, negative: bank.profile.negative, suppressed: false))
                 }
             }
             for digest in query.digests {
                 for payload in bank.digests.lookup(digest) {
-                    keep(BankMatch(bank: bank.profile.name, entry: payload, hash: digest, distance: 0, variant: .original,
-                                   negative: bank.profile.negative, suppressed: false))
+                    keep(
+                        BankMatch(
+                            bank: bank.profile.name, entry: payload, hash: digest, distance: 0, variant: .original,
+                            negative: bank.profile.negative, suppressed: false))
                 }
             }
         }

@@ -60,7 +60,9 @@ public struct PDQIndex: Sendable {
             compact()
         } else {
             var hashes: [PDQHash] = [], payloads: [UInt32] = []
-            middle.forEachLive { hashes.append($0); payloads.append($1) }
+            middle.forEachLive {
+                hashes.append($0); payloads.append($1)
+            }
             for e in tail { hashes.append(e.hash); payloads.append(e.payload) }
             middle = Level(hashes: hashes, payloads: payloads)
             tail.removeAll(keepingCapacity: true)
@@ -93,7 +95,9 @@ public struct PDQIndex: Sendable {
         var hashes: [PDQHash] = [], payloads: [UInt32] = []
         hashes.reserveCapacity(count)
         payloads.reserveCapacity(count)
-        forEachLive { hashes.append($0); payloads.append($1) }
+        forEachLive {
+            hashes.append($0); payloads.append($1)
+        }
         self = PDQIndex(hashes: hashes, payloads: payloads)
     }
 
@@ -112,7 +116,8 @@ public struct PDQIndex: Sendable {
             level.index.search(query, radius: radius, into: &hits)
             for hit in hits where !level.removed[hit.position] {
                 matches.append(
-                    PDQMatch(payload: level.payloads[hit.position], hash: level.index.hash(at: hit.position), distance: hit.distance))
+                    PDQMatch(
+                        payload: level.payloads[hit.position], hash: level.index.hash(at: hit.position), distance: hit.distance))
             }
         }
         for e in tail {

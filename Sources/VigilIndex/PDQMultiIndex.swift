@@ -117,34 +117,35 @@ public struct PDQMultiIndex: Sendable {
         words: LargeBuffer<UInt64>, count: Int, layout: Layout, directories: LargeBuffer<UInt32>,
         entries: LargeBuffer<UInt32>
     ) {
-                    let w = UnsafePointer(words.base)
-                    var keys = [UInt32](repeating: 0, count: count)
-                    for (t, segment) in layout.segments.enumerated() {
-                        let dir = directories.base + segment.directoryStart
-                        let buckets = 1 << segment.directoryBits
-                        let lowMask = UInt32((1 << segment.lowBits) - 1)
-                        for i in 0..<count {
-                            let k = key(w + 4 * i, segment)
-                            keys[i] = k
-                            dir[Int(k >> UInt32(segment.lowBits)) + 1] += 1
-                        }
-                        for b in 0..<buckets { dir[b + 1] += dir[b] }
-                        var next = Array(UnsafeBufferPointer(start: dir, count: buckets))
-                        let table = entries.base + t * count
-                        for i in 0..<count {
-                            let k = keys[i]
-                            let bucket = Int(k >> UInt32(segment.lowBits))
-                            table[Int(next[bucket])] = ((k & lowMask) << UInt32(layout.positionBits)) | UInt32(i)
-                            next[bucket] += 1
-                        }
-                    }
+        let w = UnsafePointer(words.base)
+        var keys = [UInt32](repeating: 0, count: count)
+        for (t, segment) in layout.segments.enumerated() {
+            let dir = directories.base + segment.directoryStart
+            let buckets = 1 << segment.directoryBits
+            let lowMask = UInt32((1 << segment.lowBits) - 1)
+            for i in 0..<count {
+                let k = key(w + 4 * i, segment)
+                keys[i] = k
+                dir[Int(k >> UInt32(segment.lowBits)) + 1] += 1
+            }
+            for b in 0..<buckets { dir[b + 1] += dir[b] }
+            var next = Array(UnsafeBufferPointer(start: dir, count: buckets))
+            let table = entries.base + t * count
+            for i in 0..<count {
+                let k = keys[i]
+                let bucket = Int(k >> UInt32(segment.lowBits))
+                table[Int(next[bucket])] = ((k & lowMask) << UInt32(layout.positionBits)) | UInt32(i)
+                next[bucket] += 1
+            }
+        }
     }
 
     // MARK: Search
 
     /// The hash stored at `position`.
     public func hash(at position: Int) -> PDQHash {
-        PDQHash(words.base[4 * position], words.base[4 * position + 1], words.base[4 * position + 2], words.base[4 * position + 3])
+        PDQHash(
+            words.base[4 * position], words.base[4 * position + 1], words.base[4 * position + 2], words.base[4 * position + 3])
     }
 
     /// Appends to `hits` every stored hash within `radius` (inclusive) of `query`, each once.
@@ -159,66 +160,71 @@ public struct PDQMultiIndex: Sendable {
         // Past a few flipped bits per substring, probing costs more than reading everything.
         guard radii.max()! <= 3 else { return linearSearch(query, radius: radius, into: &hits) }
         var probeCount = 0
-        for (segment, r) in zip(segments, radii) where r >= 0 { probeCount += Self.maskCount(bits: segment.directoryBits, maxWeight: r) }
+        for (segment, r) in zip(segments, radii) where r >= 0 {
+            probeCount += Self.maskCount(bits: segment.directoryBits, maxWeight: r)
+        }
         let q = [query.w0, query.w1, query.w2, query.w3]
         q.withUnsafeBufferPointer { qBuffer in
-        withUnsafeTemporaryAllocation(of: Probe.self, capacity: probeCount) { probes in
-        withUnsafeTemporaryAllocation(of: Candidate.self, capacity: Self.candidateRing) { ring in
-            let w = UnsafePointer(words.base), qp = qBuffer.baseAddress!, dirs = UnsafePointer(directories.base)
-            let allEntries = UnsafePointer(entries.base)
-            let positionShift = UInt32(positionBits)
-            let positionMask = UInt32((1 << UInt64(positionBits)) - 1)
+            withUnsafeTemporaryAllocation(of: Probe.self, capacity: probeCount) { probes in
+                withUnsafeTemporaryAllocation(of: Candidate.self, capacity: Self.candidateRing) { ring in
+                    let w = UnsafePointer(words.base), qp = qBuffer.baseAddress!, dirs = UnsafePointer(directories.base)
+                    let allEntries = UnsafePointer(entries.base)
+                    let positionShift = UInt32(positionBits)
+                    let positionMask = UInt32((1 << UInt64(positionBits)) - 1)
 
-            // The buckets to probe, each with the low-key distance it may still spend.
-            var n = 0
-            for (t, segment) in segments.enumerated() where radii[t] >= 0 {
-                let queryKey = Self.key(qp, segment)
-                let queryHigh = Int(queryKey >> UInt32(segment.lowBits))
-                let queryLow = queryKey & UInt32((1 << segment.lowBits) - 1)
-                Self.forEachMask(bits: segment.directoryBits, maxWeight: radii[t]) { mask, weight in
-                    probes[n] = Probe(
-                        slot: Int32(segment.directoryStart + (queryHigh ^ mask)), table: UInt8(t),
-                        budget: UInt8(radii[t] - weight), low: queryLow, start: 0, end: 0)
-                    n += 1
-                }
-            }
-            func fetchBounds(_ i: Int) {
-                let slot = Int(probes[i].slot)
-                probes[i].start = dirs[slot]
-                probes[i].end = dirs[slot + 1]
-                vigil_prefetch(allEntries + Int(probes[i].table) * count + Int(probes[i].start))
-            }
-            let (boundsAhead, slotsAhead, verifyBehind) = (Self.boundsAhead, Self.slotsAhead, Self.verifyBehind)
-            for i in 0..<min(slotsAhead, n) { vigil_prefetch(dirs + Int(probes[i].slot)) }
-            for i in 0..<min(boundsAhead, n) { fetchBounds(i) }
-            var found = 0, verified = 0
-            for i in 0..<n {
-                if i + slotsAhead < n { vigil_prefetch(dirs + Int(probes[i + slotsAhead].slot)) }
-                if i + boundsAhead < n { fetchBounds(i + boundsAhead) }
-                let probe = probes[i]
-                let table = allEntries + Int(probe.table) * count
-                var e = Int(probe.start)
-                while e < Int(probe.end) {
-                    let entry = table[e]
-                    e += 1
-                    guard ((entry >> positionShift) ^ probe.low).nonzeroBitCount <= Int(probe.budget) else { continue }
-                    let position = entry & positionMask
-                    vigil_prefetch(w + 4 * Int(position))
-                    ring[found & (Self.candidateRing - 1)] = Candidate(position: position, table: probe.table)
-                    found += 1
-                    if found - verified > verifyBehind {
+                    // The buckets to probe, each with the low-key distance it may still spend.
+                    var n = 0
+                    for (t, segment) in segments.enumerated() where radii[t] >= 0 {
+                        let queryKey = Self.key(qp, segment)
+                        let queryHigh = Int(queryKey >> UInt32(segment.lowBits))
+                        let queryLow = queryKey & UInt32((1 << segment.lowBits) - 1)
+                        Self.forEachMask(bits: segment.directoryBits, maxWeight: radii[t]) { mask, weight in
+                            probes[n] = Probe(
+                                slot: Int32(segment.directoryStart + (queryHigh ^ mask)), table: UInt8(t),
+                                budget: UInt8(radii[t] - weight), low: queryLow, start: 0, end: 0)
+                            n += 1
+                        }
+                    }
+                    func fetchBounds(_ i: Int) {
+                        let slot = Int(probes[i].slot)
+                        probes[i].start = dirs[slot]
+                        probes[i].end = dirs[slot + 1]
+                        vigil_prefetch(allEntries + Int(probes[i].table) * count + Int(probes[i].start))
+                    }
+                    let (boundsAhead, slotsAhead, verifyBehind) = (Self.boundsAhead, Self.slotsAhead, Self.verifyBehind)
+                    for i in 0..<min(slotsAhead, n) { vigil_prefetch(dirs + Int(probes[i].slot)) }
+                    for i in 0..<min(boundsAhead, n) { fetchBounds(i) }
+                    var found = 0, verified = 0
+                    for i in 0..<n {
+                        if i + slotsAhead < n { vigil_prefetch(dirs + Int(probes[i + slotsAhead].slot)) }
+                        if i + boundsAhead < n { fetchBounds(i + boundsAhead) }
+                        let probe = probes[i]
+                        let table = allEntries + Int(probe.table) * count
+                        var e = Int(probe.start)
+                        while e < Int(probe.end) {
+                            let entry = table[e]
+                            e += 1
+                            guard ((entry >> positionShift) ^ probe.low).nonzeroBitCount <= Int(probe.budget) else { continue }
+                            let position = entry & positionMask
+                            vigil_prefetch(w + 4 * Int(position))
+                            ring[found & (Self.candidateRing - 1)] = Candidate(position: position, table: probe.table)
+                            found += 1
+                            if found - verified > verifyBehind {
+                                let c = ring[verified & (Self.candidateRing - 1)]
+                                verify(
+                                    Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
+                                verified += 1
+                            }
+                        }
+                    }
+                    while verified < found {
                         let c = ring[verified & (Self.candidateRing - 1)]
                         verify(Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
                         verified += 1
                     }
                 }
             }
-            while verified < found {
-                let c = ring[verified & (Self.candidateRing - 1)]
-                verify(Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
-                verified += 1
-            }
-        }}}
+        }
     }
 
     /// Pipeline distances, in probes and candidates.
@@ -270,7 +276,8 @@ public struct PDQMultiIndex: Sendable {
         guard distance <= radius else { return }
         for earlier in 0..<table where radii[earlier] >= 0 {
             let m = segments[earlier].masks
-            let d = (x0 & m.0).nonzeroBitCount + (x1 & m.1).nonzeroBitCount + (x2 & m.2).nonzeroBitCount
+            let d =
+                (x0 & m.0).nonzeroBitCount + (x1 & m.1).nonzeroBitCount + (x2 & m.2).nonzeroBitCount
                 + (x3 & m.3).nonzeroBitCount
             if d <= radii[earlier] { return }
         }
@@ -298,7 +305,8 @@ public struct PDQMultiIndex: Sendable {
         do {
             let w = words.base
             for i in 0..<count {
-                let d = (query.w0 ^ w[4 * i]).nonzeroBitCount + (query.w1 ^ w[4 * i + 1]).nonzeroBitCount
+                let d =
+                    (query.w0 ^ w[4 * i]).nonzeroBitCount + (query.w1 ^ w[4 * i + 1]).nonzeroBitCount
                     + (query.w2 ^ w[4 * i + 2]).nonzeroBitCount + (query.w3 ^ w[4 * i + 3]).nonzeroBitCount
                 if d <= radius { hits.append(IndexHit(position: i, distance: d)) }
             }

@@ -8,7 +8,9 @@ enum BMPCodec {
         var masks: (r: Int, g: Int, b: Int) = (0, 0, 0)
     }
 
-    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits, buffers: BufferSource) throws(MediaError) -> DecodedImage {
+    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits, buffers: BufferSource) throws(MediaError)
+        -> DecodedImage
+    {
         let header = try parseHeader(data)
         try limits.checkDimensions(width: header.width, height: header.height, format: .bmp)
         let pixelOffset = readLE(data, 10, 4)
@@ -73,12 +75,14 @@ enum BMPCodec {
         case (1, _), (2, _):
             throw MediaError(.unsupportedFormat, "RLE-compressed BMP is not supported")
         default:
-            throw MediaError(.unsupportedFormat, "BMP with compression \(h.compression) and \(h.bitsPerPixel) bits per pixel is not supported")
+            throw MediaError(
+                .unsupportedFormat, "BMP with compression \(h.compression) and \(h.bitsPerPixel) bits per pixel is not supported")
         }
         return h
     }
 
-    private static func readPalette(_ data: UnsafeBufferPointer<UInt8>, _ h: Header) throws(MediaError) -> [(UInt8, UInt8, UInt8)] {
+    private static func readPalette(_ data: UnsafeBufferPointer<UInt8>, _ h: Header) throws(MediaError) -> [(UInt8, UInt8, UInt8)]
+    {
         guard h.bitsPerPixel <= 8 else { return [] }
         let maximum = 1 << h.bitsPerPixel
         let count = h.colorsUsed == 0 ? maximum : min(h.colorsUsed, maximum)

@@ -19,7 +19,9 @@ enum GIFCodec {
         return Int32(count)
     }
 
-    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits, buffers: BufferSource) throws(MediaError) -> DecodedImage {
+    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits, buffers: BufferSource) throws(MediaError)
+        -> DecodedImage
+    {
         let source = Source(data)
         return try withExtendedLifetime(source) { () throws(MediaError) -> DecodedImage in
             var status: Int32 = 0
@@ -98,7 +100,9 @@ enum GIFCodec {
         let background = Int(gif.pointee.SBackGroundColor)
         let fill: (UInt8, UInt8, UInt8) =
             gif.pointee.SColorMap != nil && background < Int(gif.pointee.SColorMap.pointee.ColorCount)
-            ? { let c = gif.pointee.SColorMap.pointee.Colors[background]; return (c.Red, c.Green, c.Blue) }()
+            ? {
+                let c = gif.pointee.SColorMap.pointee.Colors[background]; return (c.Red, c.Green, c.Blue)
+            }()
             : (0, 0, 0)
         return try buffers.makeRGBImage(width: screenWidth, height: screenHeight) { out in
             for i in 0..<(screenWidth * screenHeight) {

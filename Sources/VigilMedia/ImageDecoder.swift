@@ -58,7 +58,8 @@ public final class ImageDecoder {
         case .webp: return try WebPCodec.decode(bytes, limits: options.limits, buffers: buffers)
         case .bmp: return try BMPCodec.decode(bytes, limits: options.limits, buffers: buffers)
         default:
-            throw MediaError(.unsupportedFormat, "\(format.rawValue) is recognised but not decodable as a still image by this build")
+            throw MediaError(
+                .unsupportedFormat, "\(format.rawValue) is recognised but not decodable as a still image by this build")
         }
     }
 

@@ -3,7 +3,8 @@ import CImageCodecs
 /// JPEG through the TurboJPEG API (libjpeg-turbo): accurate integer IDCT and fancy
 /// upsampling, the same defaults as Pillow, so pixels agree with the reference pipeline.
 enum JPEGCodec {
-    static func decode(_ data: UnsafeBufferPointer<UInt8>, handle: tjhandle, options: DecodeOptions, buffers: BufferSource) throws(MediaError)
+    static func decode(_ data: UnsafeBufferPointer<UInt8>, handle: tjhandle, options: DecodeOptions, buffers: BufferSource)
+        throws(MediaError)
         -> DecodedImage
     {
         var width: Int32 = 0

@@ -6,7 +6,9 @@ enum PNGCodec {
     /// Ancillary chunks (iCCP, zTXt, …) may not inflate past this.
     static let chunkMemoryLimit = 8 << 20
 
-    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits, buffers: BufferSource) throws(MediaError) -> DecodedImage {
+    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits, buffers: BufferSource) throws(MediaError)
+        -> DecodedImage
+    {
         // Signature (8) + IHDR length (4) + "IHDR" (4) + width (4) + height (4).
         guard data.count >= 24, readBE32(data, 8) == 13,
             data[12] == 0x49, data[13] == 0x48, data[14] == 0x44, data[15] == 0x52

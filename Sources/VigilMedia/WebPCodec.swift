@@ -2,7 +2,9 @@ import CImageCodecs
 
 /// Still WebP (lossy and lossless) through libwebp. Animated WebP belongs to the video path.
 enum WebPCodec {
-    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits, buffers: BufferSource) throws(MediaError) -> DecodedImage {
+    static func decode(_ data: UnsafeBufferPointer<UInt8>, limits: MediaLimits, buffers: BufferSource) throws(MediaError)
+        -> DecodedImage
+    {
         var features = WebPBitstreamFeatures()
         let status = WebPGetFeatures(data.baseAddress, data.count, &features)
         guard status == VP8_STATUS_OK else {

@@ -29,14 +29,18 @@ struct APIKeyMiddleware: RouterMiddleware {
     let keys: any KeyStore
     static let open: Set<String> = ["/healthz", "/readyz", "/openapi.json"]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         if Self.open.contains(request.uri.path) { return try await next(request, context) }
-        let header = request.headers[.authorization].flatMap { value -> String? in
-            value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : nil
-        } ?? request.headers[HTTPField.Name("X-API-Key")!]
+        let header =
+            request.headers[.authorization].flatMap { value -> String? in
+                value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : nil
+            } ?? request.headers[HTTPField.Name("X-API-Key")!]
         guard let secret = header?.trimmingCharacters(in: .whitespaces), !secret.isEmpty else { throw APIError.unauthorized() }
         let key: APIKeyRecord?
-        do { key = try keys.authenticate(secret) } catch { throw APIError(.serviceUnavailable, "store_unavailable", "the key store is unavailable") }
+        do { key = try keys.authenticate(secret) } catch {
+            throw APIError(.serviceUnavailable, "store_unavailable", "the key store is unavailable")
+        }
         guard let key else { throw APIError(.unauthorized, "unauthorized", "unknown or revoked API key") }
         var context = context
         context.key = key

@@ -14,14 +14,16 @@ struct MethodMiddleware: RouterMiddleware {
         (["v1", "banks", "*", "entries"], [.get, .post]),
     ]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         let segments = request.uri.path.split(separator: "/").map(String.init)
         guard let route = Self.routes.first(where: { Self.matches($0.pattern, segments) }) else {
             throw APIError(.notFound, "not_found", "no such endpoint")
         }
         guard route.methods.contains(request.method) || (request.method == .head && route.methods.contains(.get)) else {
             let allowed = route.methods.map(\.rawValue).joined(separator: ", ")
-            var response = try APIError(.methodNotAllowed, "method_not_allowed", "allowed: \(allowed)").response(from: request, context: context)
+            var response = try APIError(.methodNotAllowed, "method_not_allowed", "allowed: \(allowed)").response(
+                from: request, context: context)
             response.headers[.allow] = allowed
             return response
         }

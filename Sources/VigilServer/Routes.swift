@@ -141,8 +141,11 @@ struct Routes: Sendable {
             throw APIError(.badRequest, "bad_quality", "quality must be 0–100")
         }
         let digests = try [value(.md5, input.md5), value(.sha1, input.sha1), value(.sha256, input.sha256)].compactMap { $0 }
-        guard pdq != nil || !digests.isEmpty else { throw APIError(.badRequest, "no_hash", "give at least one of pdq, md5, sha1, sha256") }
-        let query = MatchQuery(pdq: pdq.map { PDQResult(hash: $0, quality: input.quality ?? 100) }, dihedral: dihedral, digests: digests)
+        guard pdq != nil || !digests.isEmpty else {
+            throw APIError(.badRequest, "no_hash", "give at least one of pdq, md5, sha1, sha256")
+        }
+        let query = MatchQuery(
+            pdq: pdq.map { PDQResult(hash: $0, quality: input.quality ?? 100) }, dihedral: dihedral, digests: digests)
         let matches = try matcher().match(query)
         return Response.json(.object([("matches", .array(try resolve(matches, for: key)))]))
     }
@@ -188,8 +191,9 @@ struct Routes: Sendable {
         let input = try await decodeJSON(NewBankRequest.self, request)
         let bank = try storeCall { () throws(StoreError) in
             try store.createBank(
-                NewBank(name: input.name, source: input.source, category: input.category, negative: input.negative ?? false,
-                        threshold: input.threshold ?? BankProfile.defaultThreshold))
+                NewBank(
+                    name: input.name, source: input.source, category: input.category, negative: input.negative ?? false,
+                    threshold: input.threshold ?? BankProfile.defaultThreshold))
         }
         return Response.json(try storeCall { () throws(StoreError) in try bankJSON(bank) }, status: .created)
     }
@@ -221,7 +225,9 @@ struct Routes: Sendable {
         let key = try context.require(.banksWrite)
         let bank = try namedBank(context)
         let input = try await decodeJSON(EntriesRequest.self, request)
-        guard input.entries.count <= 100_000 else { throw APIError(.contentTooLarge, "too_many_entries", "at most 100000 entries per request") }
+        guard input.entries.count <= 100_000 else {
+            throw APIError(.contentTooLarge, "too_many_entries", "at most 100000 entries per request")
+        }
         var changes: [EntryChange] = []
         for (i, entry) in input.entries.enumerated() {
             guard let kind = HashKind(rawValue: entry.kind) else {
@@ -232,7 +238,9 @@ struct Routes: Sendable {
             }
             changes.append(EntryChange(hash: hash, label: entry.label, category: entry.category, remove: entry.remove ?? false))
         }
-        let summary = try storeCall { () throws(StoreError) in try store.apply(changes, toBank: bank.id, addedBy: "key:\(key.name)") }
+        let summary = try storeCall { () throws(StoreError) in
+            try store.apply(changes, toBank: bank.id, addedBy: "key:\(key.name)")
+        }
         return Response.json(
             .object([
                 ("added", .int(summary.added)), ("updated", .int(summary.updated)), ("removed", .int(summary.removed)),

@@ -27,8 +27,10 @@ public struct NewBank: Sendable {
     public var negative: Bool
     public var threshold: Int
 
-    public init(name: String, source: String? = nil, category: String? = nil, negative: Bool = false,
-                threshold: Int = BankProfile.defaultThreshold) {
+    public init(
+        name: String, source: String? = nil, category: String? = nil, negative: Bool = false,
+        threshold: Int = BankProfile.defaultThreshold
+    ) {
         self.name = name
         self.source = source
         self.category = category
@@ -58,7 +60,8 @@ public struct EntryChange: Sendable {
     public var externalID: String?
     public var remove: Bool
 
-    public init(hash: HashValue?, label: String? = nil, category: String? = nil, externalID: String? = nil, remove: Bool = false) {
+    public init(hash: HashValue?, label: String? = nil, category: String? = nil, externalID: String? = nil, remove: Bool = false)
+    {
         self.hash = hash
         self.label = label
         self.category = category

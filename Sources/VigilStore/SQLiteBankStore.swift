@@ -83,13 +83,16 @@ public final class SQLiteBankStore: BankStore, KeyStore {
     }
 
     public func createBank(_ bank: NewBank) throws(StoreError) -> BankRecord {
-        guard !bank.name.isEmpty, bank.name.count <= 200 else { throw StoreError(.invalid, "a bank name must be 1–200 characters") }
+        guard !bank.name.isEmpty, bank.name.count <= 200 else {
+            throw StoreError(.invalid, "a bank name must be 1–200 characters")
+        }
         guard (0...256).contains(bank.threshold) else { throw StoreError(.invalid, "a PDQ threshold must be 0–256") }
         if try self.bank(named: bank.name) != nil { throw StoreError(.conflict, "a bank named \"\(bank.name)\" already exists") }
         let now = Timestamp.now()
         return try write { db in
             try db.execute(
-                sql: "INSERT INTO bank (name, source, category, negative, threshold, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO bank (name, source, category, negative, threshold, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [bank.name, bank.source, bank.category, bank.negative, bank.threshold, now, now])
             return BankRecord(
                 id: db.lastInsertedRowID, name: bank.name, source: bank.source, category: bank.category, negative: bank.negative,
@@ -148,7 +151,8 @@ public final class SQLiteBankStore: BankStore, KeyStore {
                 }
             }
             if summary.added + summary.updated + summary.removed > 0 {
-                try db.execute(sql: "UPDATE bank SET version = version + 1, updated_at = ? WHERE id = ?", arguments: [now, bankID])
+                try db.execute(
+                    sql: "UPDATE bank SET version = version + 1, updated_at = ? WHERE id = ?", arguments: [now, bankID])
             }
             return summary
         }
@@ -175,7 +179,9 @@ public final class SQLiteBankStore: BankStore, KeyStore {
             for chunk in stride(from: 0, to: ids.count, by: 500) {
                 let slice = Array(ids[chunk..<min(chunk + 500, ids.count)])
                 let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM bank_entry WHERE id IN (\(marks))", arguments: StatementArguments(slice)) {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT * FROM bank_entry WHERE id IN (\(marks))", arguments: StatementArguments(slice))
+                {
                     if let entry = Self.entry(row) { found[entry.id] = entry }
                 }
             }
@@ -195,7 +201,9 @@ public final class SQLiteBankStore: BankStore, KeyStore {
     public func counts(inBank bankID: Int64) throws(StoreError) -> [HashKind: Int] {
         try read { db in
             var counts: [HashKind: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM bank_entry WHERE bank_id = ? GROUP BY kind", arguments: [bankID]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT kind, COUNT(*) AS n FROM bank_entry WHERE bank_id = ? GROUP BY kind", arguments: [bankID])
+            {
                 if let kind = HashKind(rawValue: row["kind"]) { counts[kind] = row["n"] }
             }
             return counts
@@ -211,7 +219,9 @@ public final class SQLiteBankStore: BankStore, KeyStore {
     }
 
     private static func entry(_ row: Row) -> EntryRecord? {
-        guard let kind = HashKind(rawValue: row["kind"]), let hash = HashValue(kind: kind, hex: row["hash"] as String) else { return nil }
+        guard let kind = HashKind(rawValue: row["kind"]), let hash = HashValue(kind: kind, hex: row["hash"] as String) else {
+            return nil
+        }
         return EntryRecord(
             id: row["id"], bankID: row["bank_id"], hash: hash, label: row["label"], category: row["category"],
             externalID: row["external_id"], addedAt: row["added_at"], addedBy: row["added_by"])

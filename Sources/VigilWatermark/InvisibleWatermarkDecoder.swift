@@ -68,8 +68,10 @@ public enum InvisibleWatermarkDecoder {
                                 }
                                 let row = votes.baseAddress! + blockRow * blockColumns
                                 switch method {
-                                case .dwtDct: maxCoefficientVotes(ll.baseAddress!, stride: llWidth, blocks: blockColumns, into: row)
-                                case .dwtDctSvd: singularValueVotes(ll.baseAddress!, stride: llWidth, blocks: blockColumns, into: row)
+                                case .dwtDct:
+                                    maxCoefficientVotes(ll.baseAddress!, stride: llWidth, blocks: blockColumns, into: row)
+                                case .dwtDctSvd:
+                                    singularValueVotes(ll.baseAddress!, stride: llWidth, blocks: blockColumns, into: row)
                                 }
                             }
                         }

@@ -44,14 +44,17 @@ struct BanksCommand: ParsableCommand {
                     print(BanksCommand.json(bank, counts).serialized)
                 } else {
                     let total = counts.values.reduce(0, +)
-                    print("\(bank.name)\t\(total) entries\tthreshold \(bank.threshold)\(bank.negative ? "\tnegative" : "")\t\(bank.source ?? "")")
+                    print(
+                        "\(bank.name)\t\(total) entries\tthreshold \(bank.threshold)\(bank.negative ? "\tnegative" : "")\t\(bank.source ?? "")"
+                    )
                 }
             }
         }
     }
 
     struct Stats: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Entry counts by hash kind, version and dates of a bank (or all).")
+        static let configuration = CommandConfiguration(
+            abstract: "Entry counts by hash kind, version and dates of a bank (or all).")
         @OptionGroup var store: DataOptions
         @Option(help: "Only this bank.") var bank: String?
 
@@ -80,7 +83,8 @@ struct BanksCommand: ParsableCommand {
             ("negative", .bool(bank.negative)), ("threshold", .int(bank.threshold)),
             ("entries", .int(counts.values.reduce(0, +))),
             ("by_kind", .object(HashKind.allCases.map { ($0.rawValue, .int(counts[$0] ?? 0)) })),
-            ("version", .int(Int(bank.version))), ("created_at", .string(bank.createdAt)), ("updated_at", .string(bank.updatedAt)),
+            ("version", .int(Int(bank.version))), ("created_at", .string(bank.createdAt)),
+            ("updated_at", .string(bank.updatedAt)),
         ])
     }
 }

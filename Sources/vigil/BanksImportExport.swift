@@ -21,13 +21,15 @@ extension BanksCommand {
         @OptionGroup var store: DataOptions
         @Option(help: "The bank to import into.") var bank: String
         @Option(help: "List format: \(ListFormat.allCases.map(\.rawValue).joined(separator: ", ")).") var format: ListFormat
-        @Flag(help: "Create the bank if it does not exist (with --source, --category, --negative, --threshold).") var create = false
+        @Flag(help: "Create the bank if it does not exist (with --source, --category, --negative, --threshold).") var create =
+            false
         @Option(help: "For --create: where the list comes from.") var source: String?
         @Option(help: "For --create: the list's classification.") var category: String?
         @Flag(help: "For --create: a negative bank of known false positives.") var negative = false
         @Option(help: "For --create: PDQ match threshold.") var threshold = BankProfile.defaultThreshold
         @Option(help: "What 64-digit hashes are in text and csv lists: pdq or sha256.") var wideKind: HashKind = .pdq
-        @Option(help: "Who is adding these entries (recorded on each entry).") var addedBy = ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        @Option(help: "Who is adding these entries (recorded on each entry).") var addedBy =
+            ProcessInfo.processInfo.environment["USER"] ?? "cli"
         @Argument(help: "The list file.") var file: String
 
         func run() throws {
@@ -36,7 +38,8 @@ extension BanksCommand {
             if let existing = try store.bank(named: bank) {
                 target = existing
             } else if create {
-                target = try store.createBank(NewBank(name: bank, source: source, category: category, negative: negative, threshold: threshold))
+                target = try store.createBank(
+                    NewBank(name: bank, source: source, category: category, negative: negative, threshold: threshold))
             } else {
                 throw ValidationError("no bank named \"\(bank)\" (add --create to create it)")
             }
@@ -50,13 +53,16 @@ extension BanksCommand {
                 batch.removeAll(keepingCapacity: true)
             }
             do {
-                try ListImporter.read(format, path: file, defaultKind: wideKind, entry: { entry in
-                    progress.line(entry.line)
-                    batch.append(
-                        EntryChange(hash: entry.hash, label: entry.label, category: entry.category, externalID: entry.externalID,
-                                    remove: entry.deleted))
-                    if batch.count >= 50_000 { flush() }
-                }, problem: { progress.problem($0) })
+                try ListImporter.read(
+                    format, path: file, defaultKind: wideKind,
+                    entry: { entry in
+                        progress.line(entry.line)
+                        batch.append(
+                            EntryChange(
+                                hash: entry.hash, label: entry.label, category: entry.category, externalID: entry.externalID,
+                                remove: entry.deleted))
+                        if batch.count >= 50_000 { flush() }
+                    }, problem: { progress.problem($0) })
             } catch {
                 flush()
                 progress.finish()
@@ -89,15 +95,18 @@ extension BanksCommand {
             guard let source = try store.bank(named: bank) else { throw ValidationError("no bank named \"\(bank)\"") }
             let handle: FileHandle
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: nil) else { throw ValidationError("cannot create \(output)") }
+                guard FileManager.default.createFile(atPath: output, contents: nil) else {
+                    throw ValidationError("cannot create \(output)")
+                }
                 handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
             } else {
                 handle = FileHandle.standardOutput
             }
             let pages = BankEntryPages(store: store, bankID: source.id)
             let entries = pages.lazy.map {
-                ExportEntry(hash: $0.hash, label: $0.label, category: $0.category ?? source.category, externalID: $0.externalID,
-                            addedAt: $0.addedAt, tags: [], deleted: false)
+                ExportEntry(
+                    hash: $0.hash, label: $0.label, category: $0.category ?? source.category, externalID: $0.externalID,
+                    addedAt: $0.addedAt, tags: [], deleted: false)
             }
             var buffer = ""
             let summary = try ListExporter.write(format, entries: entries) { piece in
@@ -110,7 +119,9 @@ extension BanksCommand {
             handle.write(Data(buffer.utf8))
             if let failure = pages.failure { throw failure }
             if output != nil { try handle.close() }
-            printError("exported \(summary.written) entries\(summary.skipped > 0 ? ", skipped \(summary.skipped) the format cannot hold" : "")")
+            printError(
+                "exported \(summary.written) entries\(summary.skipped > 0 ? ", skipped \(summary.skipped) the format cannot hold" : "")"
+            )
         }
     }
 }
@@ -131,7 +142,8 @@ final class ImportProgress {
         guard terminal, Date().timeIntervalSince(lastDraw) > 0.2 else { return }
         lastDraw = Date()
         let rate = Double(lastLine) / max(Date().timeIntervalSince(start), 0.001)
-        FileHandle.standardError.write(Data(String(format: "\r%@: line %d  %.0f lines/s  %d rejected", file, lastLine, rate, problems).utf8))
+        FileHandle.standardError.write(
+            Data(String(format: "\r%@: line %d  %.0f lines/s  %d rejected", file, lastLine, rate, problems).utf8))
     }
 
     func problem(_ p: ImportProblem) {

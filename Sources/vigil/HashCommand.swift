@@ -27,7 +27,10 @@ struct HashCommand: ParsableCommand {
     @Flag(help: "Also output the eight dihedral PDQ hashes (original, rot90, rot180, rot270, flipx, flipy, flip+1, flip-1).")
     var dihedral = false
 
-    @Flag(help: "Fast mode: decode JPEGs DCT-scaled (1/2, 1/4 or 1/8) while the shorter side stays ≥ --fast-min-side. Hashes drift a few bits from exact mode (see BENCHMARKS.md).")
+    @Flag(
+        help:
+            "Fast mode: decode JPEGs DCT-scaled (1/2, 1/4 or 1/8) while the shorter side stays ≥ --fast-min-side. Hashes drift a few bits from exact mode (see BENCHMARKS.md)."
+    )
     var fast = false
 
     @Option(help: "With --fast: the shortest side a DCT-scaled decode may have, in pixels.")

@@ -40,6 +40,7 @@ struct InspectCommand: ParsableCommand {
         if let error = record.error { return "\(record.path): error: \(error)" }
         let signal = SyntheticSignal(watermarks: record.report)
         let lines = signal.evidence.map { "    \($0.strength) \($0.kind): \($0.detail)" }
-        return "\(record.path): synthetic \(signal.verdict.rawValue)" + (lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n"))
+        return "\(record.path): synthetic \(signal.verdict.rawValue)"
+            + (lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n"))
     }
 }

@@ -98,7 +98,9 @@ struct MatchCommand: ParsableCommand {
     static func readAdHocList(_ path: String) throws -> ([(hash: HashValue, payload: UInt32)], [UInt32: String], [String]) {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
         var entries: [(hash: HashValue, payload: UInt32)] = [], labels: [UInt32: String] = [:], problems: [String] = []
-        for (i, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (i, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .enumerated()
+        {
             let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty || text.hasPrefix("#") { continue }
             let parts = text.split(separator: ",", maxSplits: 1)

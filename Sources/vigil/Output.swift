@@ -40,7 +40,12 @@ final class RecordPrinter: Sendable {
         if let digests = record.digests { parts.append("md5=\(digests.md5)") }
         var line = parts.joined(separator: "  ")
         if let dihedral = record.dihedral {
-            line += "\n" + dihedral.enumerated().map { "    " + "\(DihedralVariant(rawValue: $0.offset)!)".padding(toLength: 10, withPad: " ", startingAt: 0) + $0.element.hex }
+            line +=
+                "\n"
+                + dihedral.enumerated().map {
+                    "    " + "\(DihedralVariant(rawValue: $0.offset)!)".padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + $0.element.hex
+                }
                 .joined(separator: "\n")
         }
         return line

@@ -44,7 +44,8 @@ struct KeysCommand: ParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a key; the key itself is printed once, alone on the last line.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a key; the key itself is printed once, alone on the last line.")
         @OptionGroup var store: DataOptions
         @Option(help: "A name for the key.") var name: String
         @Option(help: "Comma-separated scopes: \(APIScope.allCases.map(\.rawValue).joined(separator: ", ")).") var scopes: String
@@ -53,7 +54,8 @@ struct KeysCommand: ParsableCommand {
             var parsed: Set<APIScope> = []
             for text in scopes.split(separator: ",") {
                 guard let scope = APIScope(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("unknown scope \"\(text)\"; known: \(APIScope.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw ValidationError(
+                        "unknown scope \"\(text)\"; known: \(APIScope.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 parsed.insert(scope)
             }
@@ -69,7 +71,9 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             for key in try store.openStore(create: false).keys() {
-                print("\(key.name)\tvgl_\(key.prefix)_…\t\(key.scopes.map(\.rawValue).sorted().joined(separator: ","))\t\(key.createdAt)\(key.revoked ? "\trevoked" : "")")
+                print(
+                    "\(key.name)\tvgl_\(key.prefix)_…\t\(key.scopes.map(\.rawValue).sorted().joined(separator: ","))\t\(key.createdAt)\(key.revoked ? "\trevoked" : "")"
+                )
             }
         }
     }

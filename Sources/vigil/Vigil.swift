@@ -4,7 +4,8 @@ import ArgumentParser
 struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
-        abstract: "Identify, track and remove child sexual abuse material: hashing, hash-bank matching and synthetic-media evidence.",
+        abstract:
+            "Identify, track and remove child sexual abuse material: hashing, hash-bank matching and synthetic-media evidence.",
         discussion: """
             Vigil computes the fingerprints that hash lists are exchanged in (PDQ bit-exact with Meta's reference, \
             MD5, SHA-1, SHA-256), matches them exactly against hash banks, reads the open invisible watermarks of \
@@ -12,6 +13,9 @@ struct Vigil: AsyncParsableCommand {
             file; other files are still processed.
             """,
         version: VigilVersion.string,
-        subcommands: [HashCommand.self, MatchCommand.self, BanksCommand.self, ServeCommand.self, KeysCommand.self, WatermarkCommand.self, InspectCommand.self]
+        subcommands: [
+            HashCommand.self, MatchCommand.self, BanksCommand.self, ServeCommand.self, KeysCommand.self, WatermarkCommand.self,
+            InspectCommand.self,
+        ]
     )
 }

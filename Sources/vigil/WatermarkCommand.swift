@@ -32,7 +32,10 @@ struct WatermarkCommand: ParsableCommand {
     @Option(help: "Method of the raw bits printed (known payloads are always scored with dwtDct, their method).")
     var method: WatermarkMethod = .dwtDct
 
-    @Option(name: .customLong("length"), help: "Payload length in bits of the raw bits printed (repeatable; default: 32, 48 and 136, the known payloads' lengths).")
+    @Option(
+        name: .customLong("length"),
+        help: "Payload length in bits of the raw bits printed (repeatable; default: 32, 48 and 136, the known payloads' lengths)."
+    )
     var lengths: [Int] = []
 
     @Option(help: "Detection threshold: the largest binomial p-value that counts as a detection.")
@@ -87,7 +90,8 @@ struct WatermarkCommand: ParsableCommand {
             let best = report.detections.min { $0.pValue < $1.pValue }
             lines.append(
                 "    no known watermark"
-                    + (best.map { " (closest: \($0.watermark.id) \($0.agreement)/\($0.length), p = \(pValueText($0.pValue)))" } ?? ""))
+                    + (best.map { " (closest: \($0.watermark.id) \($0.agreement)/\($0.length), p = \(pValueText($0.pValue)))" }
+                        ?? ""))
         }
         return lines.joined(separator: "\n")
     }

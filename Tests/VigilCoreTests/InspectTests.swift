@@ -9,7 +9,9 @@ enum WatermarkCorpus {
 
     /// Files whose names say what they hold: `<source>.<payload>.<method>.png` or `<source>.clean.png`.
     static let files: [String] = {
-        guard let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory + "/images") else { return [] }
+        guard let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory + "/images") else {
+            return []
+        }
         return names.filter { $0.hasSuffix(".clean.png") || $0.contains(".dwtDct.png") }.sorted()
     }()
 }

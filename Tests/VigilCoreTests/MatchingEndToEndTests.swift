@@ -12,7 +12,8 @@ func scenePicture(seed: Int, width: Int = 320, height: Int = 240) -> (image: RGB
         let cx = (seed * 97) % width, cy = (seed * 53) % height
         let inDisc = (x - cx) * (x - cx) + (y - cy) * (y - cy) < (40 + seed % 30) * (40 + seed % 30)
         let stripe = ((x + seed * 13) / (20 + seed % 17)) % 2 == 0
-        return inDisc ? (240, UInt8(seed * 40 % 255), 30) : (UInt8(stripe ? 200 : 40), UInt8(y * 255 / height), UInt8(x * 255 / width))
+        return inDisc
+            ? (240, UInt8(seed * 40 % 255), 30) : (UInt8(stripe ? 200 : 40), UInt8(y * 255 / height), UInt8(x * 255 / width))
     }
     return (image, bmpFile(image))
 }
@@ -44,7 +45,9 @@ func matchingEndToEnd() throws {
     for seed in 1...20 {
         let (image, bmp) = scenePicture(seed: seed)
         changes.append(EntryChange(hash: HashValue(hasher.hash(image).hash), label: "scene \(seed)"))
-        if seed == 7 { changes.append(EntryChange(hash: HashValue(kind: .md5, hex: FileDigests(of: bmp).md5), label: "exact copy")) }
+        if seed == 7 {
+            changes.append(EntryChange(hash: HashValue(kind: .md5, hex: FileDigests(of: bmp).md5), label: "exact copy"))
+        }
     }
     _ = try store.apply(changes, toBank: bank.id, addedBy: "test")
 

@@ -31,7 +31,11 @@ func walking() throws {
     let entries = FileWalker().expand([dir.path, dir.path + "/missing"])
     #expect(entries.prefix(3) == [.file(dir.path + "/a.bin"), .file(dir.path + "/b/1.bin"), .file(dir.path + "/b/2.bin")])
     #expect(entries.count == 4)
-    if case .failure(let path, _) = entries.last { #expect(path == dir.path + "/missing") } else { Issue.record("missing path not reported") }
+    if case .failure(let path, _) = entries.last {
+        #expect(path == dir.path + "/missing")
+    } else {
+        Issue.record("missing path not reported")
+    }
 }
 
 @Test("a batch delivers every record in input order, failures included, whatever the thread count", arguments: [1, 2, 4])
@@ -74,7 +78,8 @@ func bmp(width: Int, height: Int) -> [UInt8] {
     var out = Array("BM".utf8)
     func le(_ v: Int, _ n: Int) { for i in 0..<n { out.append(UInt8((v >> (8 * i)) & 255)) } }
     le(54 + stride * height, 4); le(0, 4); le(54, 4)
-    le(40, 4); le(width, 4); le(height, 4); le(1, 2); le(24, 2); le(0, 4); le(stride * height, 4); le(0, 4); le(0, 4); le(0, 4); le(0, 4)
+    le(40, 4); le(width, 4); le(height, 4); le(1, 2); le(24, 2); le(0, 4); le(stride * height, 4); le(0, 4); le(0, 4); le(0, 4);
+    le(0, 4)
     for y in 0..<height {
         for x in 0..<width { out += [UInt8((x * 13) & 255), UInt8((y * 29) & 255), UInt8((x * y) & 255)] }
         out += Array(repeating: 0, count: stride - width * 3)

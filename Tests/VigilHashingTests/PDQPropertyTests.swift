@@ -2,13 +2,15 @@ import Testing
 import VigilHashing
 import VigilMedia
 
-@Test("hex round-trips and rejects malformed text", arguments: [
-    ("e47833324672d437eac73c673ccde6ed48cc0cc8be98f5784998eed8c1d01f80", true),
-    ("E47833324672D437EAC73C673CCDE6ED48CC0CC8BE98F5784998EED8C1D01F80", true),
-    ("e47833324672d437eac73c673ccde6ed48cc0cc8be98f5784998eed8c1d01f8", false),
-    ("g47833324672d437eac73c673ccde6ed48cc0cc8be98f5784998eed8c1d01f80", false),
-    ("", false),
-])
+@Test(
+    "hex round-trips and rejects malformed text",
+    arguments: [
+        ("e47833324672d437eac73c673ccde6ed48cc0cc8be98f5784998eed8c1d01f80", true),
+        ("E47833324672D437EAC73C673CCDE6ED48CC0CC8BE98F5784998EED8C1D01F80", true),
+        ("e47833324672d437eac73c673ccde6ed48cc0cc8be98f5784998eed8c1d01f8", false),
+        ("g47833324672d437eac73c673ccde6ed48cc0cc8be98f5784998eed8c1d01f80", false),
+        ("", false),
+    ])
 func hexParsing(_ text: String, _ valid: Bool) {
     let hash = PDQHash(hex: text)
     #expect((hash != nil) == valid)
@@ -57,7 +59,9 @@ let ordinaryEdits = [
         let dx = i.width / 100, dy = i.height / 100
         return transformed(i, { ($0 + dx, $1 + dy) }, width: i.width - 2 * dx, height: i.height - 2 * dy)
     },
-    Edit(name: "brighter") { i in RGBImage(width: i.width, height: i.height, pixels: i.pixels.map { UInt8(min(255, Int($0) + 12)) }) },
+    Edit(name: "brighter") { i in
+        RGBImage(width: i.width, height: i.height, pixels: i.pixels.map { UInt8(min(255, Int($0) + 12)) })
+    },
 ]
 
 @Test("ordinary edits stay within the match threshold; an unrelated picture does not", arguments: ordinaryEdits)
@@ -67,7 +71,8 @@ func robustness(_ edit: Edit) {
     let base = hasher.hash(original)
     #expect(base.quality >= 50)
     #expect(base.hash.distance(to: hasher.hash(edit.apply(original)).hash) <= 31)
-    let unrelated = hasher.hash(RGBImage(width: 640, height: 480) { x, y in (UInt8((x * y) & 255), UInt8((x ^ y) & 255), UInt8((x * 7) & 255)) })
+    let unrelated = hasher.hash(
+        RGBImage(width: 640, height: 480) { x, y in (UInt8((x * y) & 255), UInt8((x ^ y) & 255), UInt8((x * 7) & 255)) })
     #expect(base.hash.distance(to: unrelated.hash) > 64)
 }
 

@@ -1,14 +1,16 @@
 import Foundation
 import Testing
 import VigilHashing
+
 @testable import VigilIndex
 
 /// Brute force over a reference list of live entries.
 func bruteForce(_ live: [(PDQHash, UInt32)], _ q: PDQHash, _ radius: Int) -> Set<PDQMatch> {
-    Set(live.compactMap { h, p in
-        let d = q.distance(to: h)
-        return d <= radius ? PDQMatch(payload: p, hash: h, distance: d) : nil
-    })
+    Set(
+        live.compactMap { h, p in
+            let d = q.distance(to: h)
+            return d <= radius ? PDQMatch(payload: p, hash: h, distance: d) : nil
+        })
 }
 
 @Test("inserts and removals without rebuilds keep search exact", arguments: [0, 5_000])

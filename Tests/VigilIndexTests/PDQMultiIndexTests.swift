@@ -1,5 +1,6 @@
 import Testing
 import VigilHashing
+
 @testable import VigilIndex
 
 struct IndexCase: Sendable, CustomTestStringConvertible {

@@ -37,7 +37,9 @@ enum TestHashes {
     static func clustered(count: Int, centres: Int, spread: Int, seed: UInt64) -> (hashes: [PDQHash], centres: [PDQHash]) {
         var g = SeededGenerator(seed: seed)
         let middles = (0..<centres).map { _ in random(&g) }
-        let hashes = (0..<count).map { _ in flipped(middles[Int(g.next() % UInt64(centres))], Int(g.next() % UInt64(spread + 1)), &g) }
+        let hashes = (0..<count).map { _ in
+            flipped(middles[Int(g.next() % UInt64(centres))], Int(g.next() % UInt64(spread + 1)), &g)
+        }
         return (hashes, middles)
     }
 }

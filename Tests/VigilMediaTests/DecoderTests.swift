@@ -53,7 +53,9 @@ func pngVariants() throws {
 
     // Alpha is ignored, not composited.
     let greyAlpha = grey.flatMap { [$0, UInt8(255 - $0)] }
-    let greyAlphaPNG = greyAlpha.withUnsafeBytes { Encoders.png(width: width, height: height, format: Encoders.pngGreyAlpha, samples: $0) }
+    let greyAlphaPNG = greyAlpha.withUnsafeBytes {
+        Encoders.png(width: width, height: height, format: Encoders.pngGreyAlpha, samples: $0)
+    }
     #expect(try decoder.decode(greyAlphaPNG).image.pixels == expectedGrey)
 
     var rgba: [UInt8] = []
@@ -106,13 +108,22 @@ func badInputs() -> [BadInput] {
         BadInput(name: "text", bytes: Array("not an image at all\n".utf8), code: .unknownFormat),
         BadInput(name: "truncated JPEG", bytes: Array(jpeg.prefix(jpeg.count * 2 / 5)), code: .corrupt),
         BadInput(name: "JPEG with corrupt marker length", bytes: badMarker, code: .corrupt),
-        BadInput(name: "PNG declaring 100000×100000", bytes: Encoders.pngHeaderOnly(width: 100_000, height: 100_000), code: .tooManyPixels),
-        BadInput(name: "PNG declaring 20000×20000", bytes: Encoders.pngHeaderOnly(width: 20_000, height: 20_000), code: .tooManyPixels),
+        BadInput(
+            name: "PNG declaring 100000×100000", bytes: Encoders.pngHeaderOnly(width: 100_000, height: 100_000),
+            code: .tooManyPixels),
+        BadInput(
+            name: "PNG declaring 20000×20000", bytes: Encoders.pngHeaderOnly(width: 20_000, height: 20_000), code: .tooManyPixels),
         BadInput(name: "PNG without image data", bytes: Encoders.pngHeaderOnly(width: 10, height: 10), code: .corrupt),
         BadInput(name: "truncated PNG", bytes: Array(Encoders.pngHeaderOnly(width: 10, height: 10).prefix(20)), code: .corrupt),
-        BadInput(name: "truncated BMP", bytes: Array(Encoders.bmp(Encoders.pattern(width: 50, height: 50)).prefix(500)), code: .corrupt),
-        BadInput(name: "truncated WebP", bytes: Array(Encoders.webpLossless(Encoders.pattern(width: 64, height: 64)).prefix(40)), code: .corrupt),
-        BadInput(name: "HEIF (recognised, not decoded)", bytes: [0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 0, 0], code: .unsupportedFormat),
+        BadInput(
+            name: "truncated BMP", bytes: Array(Encoders.bmp(Encoders.pattern(width: 50, height: 50)).prefix(500)), code: .corrupt
+        ),
+        BadInput(
+            name: "truncated WebP", bytes: Array(Encoders.webpLossless(Encoders.pattern(width: 64, height: 64)).prefix(40)),
+            code: .corrupt),
+        BadInput(
+            name: "HEIF (recognised, not decoded)", bytes: [0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 0, 0],
+            code: .unsupportedFormat),
     ]
 }
 

@@ -71,7 +71,11 @@ enum Encoders {
             var line = [UInt8]()
             for x in 0..<image.width {
                 let o = (y * image.width + x) * 3
-                if paletted { line.append(image.pixels[o]) } else { line += [image.pixels[o + 2], image.pixels[o + 1], image.pixels[o]] }
+                if paletted {
+                    line.append(image.pixels[o])
+                } else {
+                    line += [image.pixels[o + 2], image.pixels[o + 1], image.pixels[o]]
+                }
             }
             line += Array(repeating: 0, count: stride - line.count)
             out += line

@@ -75,10 +75,14 @@ func authentication() async throws {
             #expect(response.status == .unauthorized)
             #expect(errorCode(response.body) == "unauthorized")
         }
-        try await client.execute(uri: "/v1/banks", method: .get, headers: headers("vgl_000000000000_" + String(repeating: "0", count: 40))) {
+        try await client.execute(
+            uri: "/v1/banks", method: .get, headers: headers("vgl_000000000000_" + String(repeating: "0", count: 40))
+        ) {
             #expect($0.status == .unauthorized)
         }
-        try await client.execute(uri: "/v1/banks", method: .get, headers: headers("not a key")) { #expect($0.status == .unauthorized) }
+        try await client.execute(uri: "/v1/banks", method: .get, headers: headers("not a key")) {
+            #expect($0.status == .unauthorized)
+        }
         try await client.execute(uri: "/v1/banks", method: .get, headers: headers(scanOnly)) { #expect($0.status == .forbidden) }
         try await client.execute(uri: "/v1/hash", method: .post, headers: headers(lookupOnly), body: pictureBMP) {
             #expect($0.status == .forbidden)
@@ -100,7 +104,8 @@ func hashing() async throws {
     let server = try TestServer(maxBodyBytes: 200_000)
     let key = server.scanOnly
     try await server.run { client in
-        try await client.execute(uri: "/v1/hash?dihedral=true", method: .post, headers: headers(key), body: pictureBMP) { response in
+        try await client.execute(uri: "/v1/hash?dihedral=true", method: .post, headers: headers(key), body: pictureBMP) {
+            response in
             #expect(response.status == .ok)
             let body = object(response.body)
             #expect((body["pdq"] as? String)?.count == 64)
@@ -134,8 +139,10 @@ func banksAndMatching() async throws {
         try await client.execute(uri: "/v1/hash", method: .post, headers: headers(scanOnly), body: pictureBMP) {
             pdq = object($0.body)["pdq"] as? String ?? ""
         }
-        try await client.execute(uri: "/v1/banks", method: .post, headers: headers(full, json: true),
-                                 body: ByteBuffer(string: #"{"name":"known","category":"A1"}"#)) { #expect($0.status == .created) }
+        try await client.execute(
+            uri: "/v1/banks", method: .post, headers: headers(full, json: true),
+            body: ByteBuffer(string: #"{"name":"known","category":"A1"}"#)
+        ) { #expect($0.status == .created) }
         let badBodies: [(String, HTTPFields, HTTPResponse.Status)] = [
             (#"{"name":"known"}"#, headers(full, json: true), .conflict),
             (#"{"name":"#, headers(full, json: true), .badRequest),
@@ -143,27 +150,38 @@ func banksAndMatching() async throws {
             (#"{"name":"x","threshold":999}"#, headers(full, json: true), .badRequest),
         ]
         for (body, h, status) in badBodies {
-            try await client.execute(uri: "/v1/banks", method: .post, headers: h, body: ByteBuffer(string: body)) { #expect($0.status == status, "\(body)") }
+            try await client.execute(uri: "/v1/banks", method: .post, headers: h, body: ByteBuffer(string: body)) {
+                #expect($0.status == status, "\(body)")
+            }
         }
         let entry = #"{"entries":[{"kind":"pdq","hash":"\#(pdq)","label":"known picture"}]}"#
-        try await client.execute(uri: "/v1/banks/known/entries", method: .post, headers: headers(full, json: true), body: ByteBuffer(string: entry)) {
+        try await client.execute(
+            uri: "/v1/banks/known/entries", method: .post, headers: headers(full, json: true), body: ByteBuffer(string: entry)
+        ) {
             #expect(object($0.body)["added"] as? Int == 1)
         }
-        try await client.execute(uri: "/v1/banks/missing/entries", method: .post, headers: headers(full, json: true), body: ByteBuffer(string: entry)) {
+        try await client.execute(
+            uri: "/v1/banks/missing/entries", method: .post, headers: headers(full, json: true), body: ByteBuffer(string: entry)
+        ) {
             #expect($0.status == .notFound)
         }
         let badHash = #"{"entries":[{"kind":"pdq","hash":"abc"}]}"#
-        try await client.execute(uri: "/v1/banks/known/entries", method: .post, headers: headers(full, json: true), body: ByteBuffer(string: badHash)) {
+        try await client.execute(
+            uri: "/v1/banks/known/entries", method: .post, headers: headers(full, json: true), body: ByteBuffer(string: badHash)
+        ) {
             #expect($0.status == .badRequest)
             #expect(errorCode($0.body) == "bad_hash")
         }
-        try await client.execute(uri: "/v1/banks/known/entries?limit=0", method: .get, headers: headers(full)) { #expect($0.status == .badRequest) }
+        try await client.execute(uri: "/v1/banks/known/entries?limit=0", method: .get, headers: headers(full)) {
+            #expect($0.status == .badRequest)
+        }
         try await client.execute(uri: "/v1/banks/known/entries", method: .get, headers: headers(full)) { response in
             #expect((object(response.body)["entries"] as? [Any])?.count == 1)
         }
 
         let lookup = ByteBuffer(string: #"{"pdq":"\#(pdq)","quality":90}"#)
-        try await client.execute(uri: "/v1/lookup", method: .post, headers: headers(lookupOnly, json: true), body: lookup) { response in
+        try await client.execute(uri: "/v1/lookup", method: .post, headers: headers(lookupOnly, json: true), body: lookup) {
+            response in
             let matches = object(response.body)["matches"] as? [[String: Any]] ?? []
             #expect(matches.count == 1)
             #expect(matches.first?["label"] == nil, "a key without banks:read sees no labels")
@@ -173,7 +191,9 @@ func banksAndMatching() async throws {
             #expect((object(response.body)["matches"] as? [[String: Any]])?.first?["label"] as? String == "known picture")
         }
         for body in [#"{"pdq":"zz"}"#, #"{}"#, #"{"pdq":"\#(pdq)","quality":101}"#, #"{"md5":"123"}"#] {
-            try await client.execute(uri: "/v1/lookup", method: .post, headers: headers(lookupOnly, json: true), body: ByteBuffer(string: body)) {
+            try await client.execute(
+                uri: "/v1/lookup", method: .post, headers: headers(lookupOnly, json: true), body: ByteBuffer(string: body)
+            ) {
                 #expect($0.status == .badRequest, "\(body)")
             }
         }
@@ -182,7 +202,9 @@ func banksAndMatching() async throws {
             #expect(body["verdict"] as? String == "block")
             #expect((body["id"] as? String)?.isEmpty == false)
         }
-        try await client.execute(uri: "/v1/banks/known", method: .delete, headers: headers(full)) { #expect($0.status == .noContent) }
+        try await client.execute(uri: "/v1/banks/known", method: .delete, headers: headers(full)) {
+            #expect($0.status == .noContent)
+        }
         try await client.execute(uri: "/v1/scan", method: .post, headers: headers(scanOnly), body: pictureBMP) {
             #expect(object($0.body)["verdict"] as? String == "allow")
         }

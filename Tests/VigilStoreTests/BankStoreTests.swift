@@ -43,7 +43,10 @@ func entryChanges(_ backend: Backend) throws {
         toBank: bank.id, addedBy: "tester")
     #expect(first.added == 3)
     let second = try store.apply(
-        [EntryChange(hash: pdq(1), label: "renamed"), EntryChange(hash: md5(3), remove: true), EntryChange(hash: md5(9), remove: true)],
+        [
+            EntryChange(hash: pdq(1), label: "renamed"), EntryChange(hash: md5(3), remove: true),
+            EntryChange(hash: md5(9), remove: true),
+        ],
         toBank: bank.id, addedBy: "tester")
     #expect(second.updated == 1 && second.removed == 1 && second.missingRemovals == 1)
     var entries: [EntryRecord] = []

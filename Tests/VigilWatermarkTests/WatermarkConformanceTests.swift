@@ -83,7 +83,9 @@ struct WatermarkConformance {
         }
     }
 
-    @Test("the CLI's per-file reader returns the reference's bits", arguments: WatermarkCorpus.entries.filter { $0.dwtDct.error == nil })
+    @Test(
+        "the CLI's per-file reader returns the reference's bits",
+        arguments: WatermarkCorpus.entries.filter { $0.dwtDct.error == nil })
     func fileReader(_ entry: WatermarkCorpus.Entry) throws {
         for method in WatermarkMethod.allCases {
             let lengths = try #require(entry.decoding(method).bits).keys.map { Int($0)! }.sorted()
@@ -94,7 +96,9 @@ struct WatermarkConformance {
         }
     }
 
-    @Test("detections equal the best agreement of the reference's bits over the four hypotheses", arguments: WatermarkCorpus.entries.filter { $0.dwtDct.error == nil })
+    @Test(
+        "detections equal the best agreement of the reference's bits over the four hypotheses",
+        arguments: WatermarkCorpus.entries.filter { $0.dwtDct.error == nil })
     func detections(_ entry: WatermarkCorpus.Entry) throws {
         let report = try WatermarkDetector.detect(in: WatermarkCorpus.image(entry))
         let asDecoded = try #require(entry.dwtDct.bits), swapped = try #require(entry.dwtDct_swapped_bits)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilMedia
+
 @testable import VigilWatermark
 
 /// An image of `width`×`height` grey pixels (U = 128 everywhere) in which, for every 4×4 LL block,
@@ -82,7 +83,9 @@ func sizeRule(_ size: SizeCase) throws {
 
 @Test("grey images have flat chroma and decode to zeros with both methods", arguments: WatermarkMethod.allCases)
 func greyImage(_ method: WatermarkMethod) throws {
-    let image = RGBImage(width: 300, height: 300) { x, y in let g = UInt8((x * 7 + y * 3) & 255); return (g, g, g) }
+    let image = RGBImage(width: 300, height: 300) { x, y in
+        let g = UInt8((x * 7 + y * 3) & 255); return (g, g, g)
+    }
     let votes = try InvisibleWatermarkDecoder.votes(in: image, method: method)
     #expect(votes.flatChroma)
     // U = 128 → LL = 256: dwtDct 256 mod 36 = 4; dwtDctSvd s₀ = 4·256 = 1024, 1024 mod 36 = 16.
@@ -131,8 +134,10 @@ struct MatrixCase: Sendable, CustomTestStringConvertible {
 @Test(
     "largest singular value of 4×4 blocks",
     arguments: [
-        MatrixCase(name: "1…16", rows: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]], s0: 38.622656831872874),
-        MatrixCase(name: "digits of π", rows: [[3, 1, 4, 1], [5, 9, 2, 6], [5, 3, 5, 8], [9, 7, 9, 3]], s0: 21.2313568375066),
+        MatrixCase(
+            name: "1…16", rows: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]], s0: 38.622656831872874),
+        MatrixCase(
+            name: "digits of π", rows: [[3, 1, 4, 1], [5, 9, 2, 6], [5, 3, 5, 8], [9, 7, 9, 3]], s0: 21.2313568375066),
         MatrixCase(name: "diagonal", rows: [[1, 0, 0, 0], [0, -7, 0, 0], [0, 0, 3, 0], [0, 0, 0, 4]], s0: 7),
         MatrixCase(name: "constant 256", rows: Array(repeating: Array(repeating: 256, count: 4), count: 4), s0: 1024),
         MatrixCase(name: "zero", rows: Array(repeating: Array(repeating: 0, count: 4), count: 4), s0: 0),
@@ -195,7 +200,12 @@ func hexPadding(_ bits: String, _ hex: String) {
     #expect(WatermarkBits(bits.map { $0 == "1" }).hex == hex)
 }
 
-@Test("reference bands of the SDXL detector", arguments: [(48, ReferenceBand.veryLikely), (36, .veryLikely), (35, .likely), (34, .likely), (33, .partial), (28, .partial), (27, .none), (0, .none)])
+@Test(
+    "reference bands of the SDXL detector",
+    arguments: [
+        (48, ReferenceBand.veryLikely), (36, .veryLikely), (35, .likely), (34, .likely), (33, .partial), (28, .partial),
+        (27, .none), (0, .none),
+    ])
 func bands(_ agreement: Int, _ band: ReferenceBand) {
     #expect(ReferenceBand(agreementOf48: agreement) == band)
 }
@@ -211,7 +221,9 @@ func cleanImagesDetectNothing(_ kind: String) throws {
         switch kind {
         case "noise": return (next(), next(), next())
         case "gradient": return (UInt8(x / 2), UInt8(y * 2 / 3), UInt8((x + y) / 4))
-        default: return (x - 100) * (x - 100) + (y - 150) * (y - 150) < 6000 ? (200, 30, 40) : ((x / 64 + y / 64) % 2 == 0 ? (20, 120, 220) : (250, 250, 240))
+        default:
+            return (x - 100) * (x - 100) + (y - 150) * (y - 150) < 6000
+                ? (200, 30, 40) : ((x / 64 + y / 64) % 2 == 0 ? (20, 120, 220) : (250, 250, 240))
         }
     }
     let detections = try WatermarkDetector.detect(in: image)

@@ -61,8 +61,7 @@ enum HashText {
 
     /// Parses a hash whose kind the list does not state: an optional `md5:`/`sha1:`/`sha256:`/`pdq:`
     /// prefix, else the length (32 MD5, 40 SHA-1, 64 `wide`, which is `.pdq` or `.sha256`).
-    static func parseInferringKind(_ bytes: UnsafeBufferPointer<UInt8>, wide: HashKind) throws(HashProblem) -> HashValue
-    {
+    static func parseInferringKind(_ bytes: UnsafeBufferPointer<UInt8>, wide: HashKind) throws(HashProblem) -> HashValue {
         let field = trimmed(bytes)
         if let base = field.baseAddress, let found = memchr(base, Int32(UInt8(ascii: ":")), field.count) {
             let colon = UnsafeRawPointer(found) - UnsafeRawPointer(base)
@@ -105,8 +104,7 @@ enum HashText {
         }
     }
 
-    private static func canonical(_ digits: UnsafeBufferPointer<UInt8>, kind: HashKind) throws(HashProblem) -> HashValue
-    {
+    private static func canonical(_ digits: UnsafeBufferPointer<UInt8>, kind: HashKind) throws(HashProblem) -> HashValue {
         var badPosition: Int?
         let hex = lowercaseDigit.withUnsafeBufferPointer { table in
             String(unsafeUninitializedCapacity: digits.count) { out in
