@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VigilHashing
 import VigilMedia
@@ -9,21 +10,26 @@ func referencePattern(width: Int, height: Int) -> RGBImage {
     }
 }
 
-struct KnownAnswer: Sendable, CustomTestStringConvertible {
-    let width: Int, height: Int, hex: String, quality: Int
+struct KnownAnswer: Decodable, Sendable, CustomTestStringConvertible {
+    let width: Int, height: Int, pdq: String, quality: Int
     var testDescription: String { "\(width)×\(height)" }
 }
 
-/// Vectors published with Meta's reference implementation (and reproduced by pdqhash).
-let referenceVectors = [
-    KnownAnswer(width: 64, height: 64, hex: "e47833324672d437eac73c673ccde6ed48cc0cc8be98f5784998eed8c1d01f80", quality: 100),
-    KnownAnswer(width: 333, height: 517, hex: "0000f6f7d6b5d6f72948298cb9a879cd0001298c2dad3dada96f298d29adfded", quality: 100),
-    KnownAnswer(width: 4, height: 9, hex: String(repeating: "0", count: 64), quality: 0),
-]
+/// Vectors published with Meta's reference implementation (and reproduced by pdqhash), kept as a
+/// test resource: `Vectors/pdq-reference.json`.
+let referenceVectors: [KnownAnswer] = {
+    guard let url = Bundle.module.url(forResource: "pdq-reference", withExtension: "json", subdirectory: "Vectors"),
+        let data = try? Data(contentsOf: url)
+    else { return [] }
+    return (try? JSONDecoder().decode([KnownAnswer].self, from: data)) ?? []
+}()
+
+@Test("the known-answer vectors are present")
+func vectorsPresent() { #expect(referenceVectors.count == 3) }
 
 @Test("PDQ matches the reference's known answers", arguments: referenceVectors)
 func pdqKnownAnswers(_ vector: KnownAnswer) {
     let result = PDQHasher().hash(referencePattern(width: vector.width, height: vector.height))
-    #expect(result.hash.hex == vector.hex)
+    #expect(result.hash.hex == vector.pdq)
     #expect(result.quality == vector.quality)
 }
