@@ -189,7 +189,11 @@ public struct PDQMultiIndex: Sendable {
                         let slot = Int(probes[i].slot)
                         probes[i].start = dirs[slot]
                         probes[i].end = dirs[slot + 1]
-                        vigil_prefetch(allEntries + Int(probes[i].table) * count + Int(probes[i].start))
+                        let first = allEntries + Int(probes[i].table) * count + Int(probes[i].start)
+                        vigil_prefetch(first)
+                        // A bucket that runs past its first cache line needs the next one too.
+                        let last = first + max(0, Int(probes[i].end) - Int(probes[i].start) - 1)
+                        if UInt(bitPattern: last) >> 6 != UInt(bitPattern: first) >> 6 { vigil_prefetch(last) }
                     }
                     let (boundsAhead, slotsAhead, verifyBehind) = (Self.boundsAhead, Self.slotsAhead, Self.verifyBehind)
                     for i in 0..<min(slotsAhead, n) { vigil_prefetch(dirs + Int(probes[i].slot)) }
