@@ -26,8 +26,7 @@ public final class PDQHasher {
         let (dct, quality) = image.pixels.withUnsafeBufferPointer { rgb in
             dct16(width: image.width, height: image.height, blurEvenAt64: false, luma: RGBLuma(rgb: rgb, width: image.width))
         }
-        guard let dct else { return PDQResult(hash: .zero, quality: 0) }
-        return PDQResult(hash: Self.bits(dct), quality: quality)
+        return Self.result(dct, quality)
     }
 
     /// Hashes an RGB image and returns the eight dihedral variants (in `DihedralVariant` order).
@@ -54,8 +53,7 @@ public final class PDQHasher {
                 width: image.width, height: image.height, blurEvenAt64: false,
                 luma: RGBLuma(rgb: rgb, width: image.width), geometry: geometry)
         }
-        guard let dct else { return PDQResult(hash: .zero, quality: 0) }
-        return PDQResult(hash: Self.bits(dct), quality: quality)
+        return Self.result(dct, quality)
     }
 
     /// Hashes a float luma plane (row-major, `width*height` values), as `pdqHash256FromFloatLuma`.
@@ -64,8 +62,7 @@ public final class PDQHasher {
         let (dct, quality) = luma.withUnsafeBufferPointer { plane in
             dct16(width: width, height: height, blurEvenAt64: false, luma: PlaneLuma(plane: plane, width: width))
         }
-        guard let dct else { return PDQResult(hash: .zero, quality: 0) }
-        return PDQResult(hash: Self.bits(dct), quality: quality)
+        return Self.result(dct, quality)
     }
 
     // MARK: Luma sources
@@ -493,6 +490,12 @@ public final class PDQHasher {
             }
         }
         return b
+    }
+
+    /// The hash from a 16×16 DCT, or the reference's all-zero hash with quality 0 when there is none.
+    static func result(_ dct: [Float]?, _ quality: Int) -> PDQResult {
+        guard let dct else { return PDQResult(hash: .zero, quality: 0) }
+        return PDQResult(hash: bits(dct), quality: quality)
     }
 
     /// Bit `i*16+j` is set when `B[i][j]` exceeds the median (the 128th smallest, as Torben's method gives).
