@@ -29,6 +29,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
     ],
     targets: [
         .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
@@ -59,8 +63,12 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia",
+                "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             swiftSettings: strictSettings
         ),
@@ -98,11 +106,15 @@ let package = Package(
         ),
         .testTarget(name: "VigilIndexTests", dependencies: ["VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
         .testTarget(
-            name: "VigilStoreTests", dependencies: ["VigilStore", "VigilIndex", "VigilHashing"], swiftSettings: strictSettings),
+            name: "VigilStoreTests",
+            dependencies: [
+                "VigilStore", "VigilIndex", "VigilHashing", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ], swiftSettings: strictSettings),
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilStore", "VigilCore",
+                "VigilServer", "VigilStore", "VigilCore", "VigilIndex", "VigilHashing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -8,6 +8,7 @@ public struct CoreError: Error, Sendable, CustomStringConvertible {
         public static let unreadable = Code("unreadable")
         public static let tooLarge = Code("too_large")
         public static let tooDeep = Code("too_deep")
+        public static let invalidInput = Code("invalid_input")
     }
 
     public let code: Code

@@ -80,7 +80,16 @@ public final class FileWatermarkReader {
     public func read(path: String) -> WatermarkRecord {
         var record = WatermarkRecord(path: path, method: options.method)
         do {
-            let bytes = try FileInput.read(path, maxBytes: options.limits.maxBytes)
+            read(bytes: try FileInput.read(path, maxBytes: options.limits.maxBytes), into: &record)
+        } catch {
+            record.error = (error as? CoreError)?.message ?? "\(error)"
+        }
+        return record
+    }
+
+    /// Decodes watermarks from media already in memory (the service's uploads).
+    public func read(bytes: [UInt8], into record: inout WatermarkRecord) {
+        do {
             record.format = MediaFormat.sniff(bytes)
             let decoded = try decoder.decode(bytes, options: DecodeOptions(limits: options.limits))
             defer { decoder.recycle(decoded.image) }
@@ -95,7 +104,6 @@ public final class FileWatermarkReader {
         } catch {
             record.error = "\(error)"
         }
-        return record
     }
 }
 

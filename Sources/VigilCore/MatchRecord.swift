@@ -7,7 +7,10 @@ import VigilStore
 public struct ResolvedMatch: Sendable, Equatable {
     public var match: BankMatch
     public var label: String?
+    /// The entry's own category.
     public var category: String?
+    /// The bank's category (what the entry inherits when it has none).
+    public var bankCategory: String? { match.bankCategory }
 
     public init(match: BankMatch, label: String?, category: String?) {
         self.match = match
