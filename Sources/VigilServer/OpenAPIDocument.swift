@@ -1332,29 +1332,12 @@ enum OpenAPIDocument {
             ],
             "requestBody": {
              "required": true,
+             "description": "the list itself, in the format named by ?format (any content type)",
              "content": {
               "application/octet-stream": {
                "schema": {
                 "type": "string",
                 "format": "binary"
-               }
-              },
-              "text/plain": {
-               "schema": {
-                "type": "string"
-               }
-              },
-              "text/csv": {
-               "schema": {
-                "type": "string"
-               }
-              },
-              "application/json": {
-               "schema": {}
-              },
-              "application/xml": {
-               "schema": {
-                "type": "string"
                }
               }
              }

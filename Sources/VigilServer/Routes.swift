@@ -448,6 +448,7 @@ struct Routes: Sendable {
             throw APIError(.contentTooLarge, "too_large", "the list exceeds \(configuration.maxBodyBytes) bytes")
         }
         let bytes = Array(buffer: body)
+        guard !bytes.isEmpty else { throw APIError(.badRequest, "empty", "the list is empty") }
         let importer = BankImport(store: store, bankID: bank.id, addedBy: "key:\(key.name)", defaultKind: wide)
         let result = await withCheckedContinuation {
             (continuation: CheckedContinuation<Result<BankImport.Outcome, StoreError>, Never>) in

@@ -263,9 +263,8 @@ final class ScanService: Sendable {
         if requeued + failed > 0 {
             logger.notice("recovered interrupted scans", metadata: ["requeued": "\(requeued)", "failed": "\(failed)"])
         }
-        for name in spool.names() {
-            let id = String(name.prefix { $0 != "." })
-            if let scan = try store.scan(id: id), scan.status == .queued || scan.status == .running { continue }
+        let inUse = try store.spoolsInUse()
+        for name in spool.names() where !inUse.contains(name) {
             // Old enough that no submission can still be between writing its spool and its row.
             let path = spool.directory + "/" + name
             if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,

@@ -46,6 +46,17 @@ public struct FetchPolicy: Sendable, Codable, Equatable {
         case allowPrivateNetworks = "allow_private_networks", allowedPorts = "allowed_ports", maxBytes = "max_bytes"
         case timeoutSeconds = "timeout_seconds", maxRedirects = "max_redirects"
     }
+
+    /// Missing fields keep their defaults; `"allowed_ports": null` allows any port.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = FetchPolicy()
+        allowPrivateNetworks = try c.decodeIfPresent(Bool.self, forKey: .allowPrivateNetworks) ?? d.allowPrivateNetworks
+        allowedPorts = c.contains(.allowedPorts) ? try c.decodeIfPresent([Int].self, forKey: .allowedPorts) : d.allowedPorts
+        maxBytes = try c.decodeIfPresent(Int.self, forKey: .maxBytes) ?? d.maxBytes
+        timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? d.timeoutSeconds
+        maxRedirects = try c.decodeIfPresent(Int.self, forKey: .maxRedirects) ?? d.maxRedirects
+    }
 }
 
 /// Requests per second and burst allowed to each API key (a token bucket per key).
@@ -59,6 +70,13 @@ public struct RateLimit: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case requestsPerSecond = "requests_per_second", burst }
+
+    /// `burst` defaults to twice the rate.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        requestsPerSecond = try c.decode(Double.self, forKey: .requestsPerSecond)
+        burst = try c.decodeIfPresent(Double.self, forKey: .burst) ?? max(1, requestsPerSecond * 2)
+    }
 }
 
 /// What `vigil serve` runs with: defaults, then the configuration file, then `VIGIL_*`

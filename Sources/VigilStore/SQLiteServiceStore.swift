@@ -73,14 +73,35 @@ extension SQLiteBankStore: ServiceStore {
     public func submitScan(_ submission: ScanSubmission) throws(StoreError) -> SubmitOutcome {
         let now = Timestamp.now()
         return try write { db in
+            let status: ScanStatus = submission.asynchronous ? .queued : .running
             if let key = submission.idempotencyKey,
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM scan WHERE key_id IS ? AND idempotency_key = ?",
                     arguments: [submission.keyID, key])
             {
-                return .existing(Self.scan(row))
+                var earlier = Self.scan(row)
+                // A scan the service failed (5xx: interrupted by a restart) runs again on retry,
+                // under its first id; anything else is answered as it was.
+                guard earlier.status == .failed, (earlier.errorStatus ?? 0) >= 500,
+                    earlier.fingerprint == submission.fingerprint
+                else { return .existing(earlier) }
+                try db.execute(
+                    sql: """
+                        UPDATE scan SET status = ?, asynchronous = ?, spool = ?, url = ?, error = NULL, error_status = NULL,
+                            attempts = attempts + 1, updated_at = ? WHERE id = ?
+                        """,
+                    arguments: [
+                        status.rawValue, submission.asynchronous, submission.spool, submission.url, now, earlier.id,
+                    ])
+                earlier.status = status
+                earlier.asynchronous = submission.asynchronous
+                earlier.spool = submission.spool
+                earlier.url = submission.url
+                earlier.error = nil
+                earlier.errorStatus = nil
+                earlier.attempts += 1
+                return .created(earlier)
             }
-            let status: ScanStatus = submission.asynchronous ? .queued : .running
             try db.execute(
                 sql: """
                     INSERT INTO scan (id, key_id, idempotency_key, fingerprint, status, asynchronous, spool, url, attempts,
@@ -168,6 +189,14 @@ extension SQLiteBankStore: ServiceStore {
                     arguments: [e.id, e.scanID, e.sha256, e.bytes, e.format, e.path, now, e.retainUntil, e.metadata])
             }
             try Self.appendAudit(completion.audit, at: now, db)
+        }
+    }
+
+    public func spoolsInUse() throws(StoreError) -> Set<String> {
+        try read { db in
+            Set(
+                try String.fetchAll(
+                    db, sql: "SELECT spool FROM scan WHERE spool IS NOT NULL AND status IN ('queued', 'running')"))
         }
     }
 

@@ -214,6 +214,8 @@ public protocol ServiceStore: Sendable {
     /// (whose caller never got an answer, and whose media was never kept) are failed.
     func recoverInterruptedScans() throws(StoreError) -> (requeued: Int, failed: Int)
     func complete(_ completion: ScanCompletion) throws(StoreError)
+    /// The spool files that queued or running scans still need.
+    func spoolsInUse() throws(StoreError) -> Set<String>
     func scanCounts() throws(StoreError) -> [ScanStatus: Int]
 
     /// Undelivered events due at `now` (seconds since 1970), oldest first.
