@@ -46,8 +46,12 @@ public final class FileHasher {
         return record
     }
 
-    /// Hashes in-memory bytes into `record` (its path is left as given).
-    public func hash(bytes: [UInt8], into record: inout HashRecord) {
+    /// Hashes in-memory bytes into `record` (its path is left as given). `fullImage`, when given,
+    /// also sees the decoded image if it was decoded at full resolution (so other readers need
+    /// not decode again); returns whether it did.
+    @discardableResult
+    public func hash(bytes: [UInt8], into record: inout HashRecord, fullImage: ((RGBImage) -> Void)? = nil) -> Bool {
+        var sawFullImage = false
         record.format = MediaFormat.sniff(bytes)
         // Digests run beside decoding and PDQ: they only read the bytes.
         let digestBox = DigestBox()
@@ -78,11 +82,16 @@ public final class FileHasher {
             } else {
                 record.pdq = pdq.hash(decoded.image)
             }
+            if let fullImage, decoded.scaleDenominator == 1 {
+                fullImage(decoded.image)
+                sawFullImage = true
+            }
             decoder.recycle(decoded.image)
         } catch {
             record.error = error.message
             record.errorCode = error.code.rawValue
         }
+        return sawFullImage
     }
 }
 

@@ -82,7 +82,7 @@ public final class FileWatermarkReader {
         do {
             read(bytes: try FileInput.read(path, maxBytes: options.limits.maxBytes), into: &record)
         } catch {
-            record.error = (error as? CoreError)?.message ?? "\(error)"
+            record.error = error.message
         }
         return record
     }
@@ -93,16 +93,21 @@ public final class FileWatermarkReader {
             record.format = MediaFormat.sniff(bytes)
             let decoded = try decoder.decode(bytes, options: DecodeOptions(limits: options.limits))
             defer { decoder.recycle(decoded.image) }
-            record.report = try WatermarkDetector.analyze(
-                decoded.image, rawMethod: options.method, rawLengths: options.lengths, policy: options.policy)
-        } catch let error as CoreError {
-            record.error = error.message
-        } catch let error as MediaError {
-            record.error = error.message
-        } catch let error as WatermarkError {
-            record.error = error.message
+            read(decoded: decoded.image, into: &record)
         } catch {
-            record.error = "\(error)"
+            record.error = error.message
+        }
+    }
+}
+
+extension FileWatermarkReader {
+    /// Decodes watermarks from an image another stage already decoded.
+    public func read(decoded image: RGBImage, into record: inout WatermarkRecord) {
+        do {
+            record.report = try WatermarkDetector.analyze(
+                image, rawMethod: options.method, rawLengths: options.lengths, policy: options.policy)
+        } catch {
+            record.error = error.message
         }
     }
 }

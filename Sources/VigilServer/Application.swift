@@ -35,6 +35,8 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         configuration: configuration, store: store, matchers: matchers, evidence: evidence, spool: spool,
         fetcher: URLFetcher(client: client, policy: configuration.fetch), metrics: metrics, logger: logger)
     let signal = WakeSignal()
+    // Before any request can start a scan: interrupted scans from a previous run are requeued or failed.
+    try scans.recover()
 
     let router = Router(context: VigilRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -45,12 +47,13 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         wake: { signal.wake() }
     ).register(on: router)
 
+    // Shut down in reverse order: the dispatcher and workers stop before the HTTP client they use.
     let services: [any Service] = [
+        HTTPClientService(client: client),
         ScanWorkerService(scans: scans, workers: configuration.asyncWorkers, signal: signal),
         WebhookDispatcher(
             store: store, targets: Dictionary(configuration.webhooks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
             client: client, logger: logger),
-        HTTPClientService(client: client),
     ]
     return Application(
         router: router,

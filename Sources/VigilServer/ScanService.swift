@@ -108,11 +108,14 @@ final class ScanService: Sendable {
                 let worker = workers.take()
                 defer { workers.put(worker) }
                 var record = HashRecord(path: "")
-                worker.hasher(dihedral: dihedral).hash(bytes: bytes, into: &record)
+                var marks = WatermarkRecord(path: "", method: .dwtDct)
+                // The watermark reader works on the hasher's decode when it is full-size.
+                let shared = worker.hasher(dihedral: dihedral).hash(
+                    bytes: bytes, into: &record,
+                    fullImage: watermarks ? { worker.watermarks.read(decoded: $0, into: &marks) } : nil)
                 var synthetic: SyntheticSignal?
                 if record.error == nil, watermarks {
-                    var marks = WatermarkRecord(path: "", method: .dwtDct)
-                    worker.watermarks.read(bytes: bytes, into: &marks)
+                    if !shared { worker.watermarks.read(bytes: bytes, into: &marks) }
                     // Images too small for the watermark grid carry no watermark evidence.
                     synthetic = marks.error == nil ? SyntheticSignal(watermarks: marks.report) : nil
                 }
@@ -332,7 +335,6 @@ struct ScanWorkerService: Service {
     let signal: WakeSignal
 
     func run() async throws {
-        try scans.recover()
         await withDiscardingTaskGroup { group in
             for _ in 0..<workers {
                 group.addTask {
