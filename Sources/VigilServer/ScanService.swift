@@ -143,7 +143,7 @@ final class ScanService: Sendable {
         let resolved = try storeCall { () throws(StoreError) in try MatchResolver(store: store).resolve(matches) }
         let decision = configuration.policy.decide(matches: resolved, synthetic: hashed.synthetic)
         let now = Date()
-        let created = ISO8601DateFormatter().string(from: now)
+        let created = Timestamp.string(now)
 
         var signals: [JSONValue] = resolved.map { m in
             .object([
@@ -199,8 +199,8 @@ final class ScanService: Sendable {
         if decision.actions.contains(.preserve) {
             let id = UUID().uuidString.lowercased()
             let name = try storeCall { () throws(StoreError) in try evidence.store(bytes, name: id + ".bin") }
-            let retainUntil = ISO8601DateFormatter().string(
-                from: now.addingTimeInterval(Double(configuration.retentionDays) * 86_400))
+            let retainUntil = Timestamp.string(
+                now.addingTimeInterval(Double(configuration.retentionDays) * 86_400))
             evidenceDraft = EvidenceDraft(
                 id: id, scanID: scanID, sha256: record.digests?.sha256 ?? "", bytes: bytes.count,
                 format: record.format?.rawValue, path: "evidence/" + name, retainUntil: retainUntil,
