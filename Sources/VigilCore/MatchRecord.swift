@@ -28,6 +28,18 @@ public struct ResolvedMatch: Sendable, Equatable {
     }
 }
 
+extension BankMatch {
+    /// The match for callers that may not read banks: which bank and how close, without the
+    /// entry's label, category or stored hash.
+    public var redactedJSON: JSONValue {
+        .object([
+            ("bank", .string(bank)), ("entry", .int(Int(entry))), ("kind", .string(hash.kind.rawValue)),
+            ("distance", .int(distance)), ("variant", .string(variant.description)), ("negative", .bool(negative)),
+            ("suppressed", .bool(suppressed)),
+        ])
+    }
+}
+
 /// The `vigil match --json` line for one file.
 public struct MatchRecord: Sendable {
     public var hash: HashRecord

@@ -306,15 +306,7 @@ struct Routes: Sendable {
 
     /// Match JSON; labels, categories and stored hashes only for keys that may read banks.
     private func resolve(_ matches: [BankMatch], for key: APIKeyRecord) throws -> [JSONValue] {
-        guard key.allows(.banksRead) else {
-            return matches.map { m in
-                .object([
-                    ("bank", .string(m.bank)), ("entry", .int(Int(m.entry))), ("kind", .string(m.hash.kind.rawValue)),
-                    ("distance", .int(m.distance)), ("variant", .string(m.variant.description)),
-                    ("negative", .bool(m.negative)), ("suppressed", .bool(m.suppressed)),
-                ])
-            }
-        }
+        guard key.allows(.banksRead) else { return matches.map(\.redactedJSON) }
         return try storeCall { () throws(StoreError) in try MatchResolver(store: store).resolve(matches) }.map(\.json)
     }
 

@@ -155,17 +155,7 @@ final class ScanService: Sendable {
         if let synthetic = hashed.synthetic {
             signals.append(.object([("type", .string("synthetic")), ("signal", synthetic.json)]))
         }
-        let matchJSON: [JSONValue] =
-            key.allows(.banksRead)
-            ? resolved.map(\.json)
-            : resolved.map { m in
-                .object([
-                    ("bank", .string(m.match.bank)), ("entry", .int(Int(m.match.entry))),
-                    ("kind", .string(m.match.hash.kind.rawValue)), ("distance", .int(m.match.distance)),
-                    ("variant", .string(m.match.variant.description)), ("negative", .bool(m.match.negative)),
-                    ("suppressed", .bool(m.match.suppressed)),
-                ])
-            }
+        let matchJSON = key.allows(.banksRead) ? resolved.map(\.json) : resolved.map(\.match.redactedJSON)
         let hashes = Self.hashesJSON(record)
         let result = JSONValue.object([
             ("id", .string(scanID)), ("status", .string("done")), ("verdict", .string(decision.verdict.rawValue)),
