@@ -9,10 +9,11 @@ import VigilStore
 /// Builds the Vigil HTTP application: API-key auth with per-key rate limits, metrics, the
 /// versioned JSON API and health checks, plus its long-lived services (async scan workers, the
 /// webhook dispatcher), all run with graceful shutdown by `runService()`. The embedded store is
-/// opened (and migrated) from `configuration.dataDirectory`.
-public func buildApplication(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "vigil")) throws
-    -> some ApplicationProtocol
-{
+/// opened (and migrated) from `configuration.dataDirectory`. The review console is served under `/console/`.
+public func buildApplication(
+    _ configuration: ServerConfiguration, console: ConsoleConfiguration = ConsoleConfiguration(),
+    logger: Logger = Logger(label: "vigil")
+) throws -> some ApplicationProtocol {
     try configuration.validate(source: "the configuration")
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     let store = try SQLiteBankStore(path: configuration.databasePath)
@@ -46,6 +47,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         configuration: configuration, store: store, matchers: matchers, scans: scans, metrics: metrics,
         wake: { signal.wake() }
     ).register(on: router)
+    try ConsoleRoutes(store: store, evidence: evidence, limits: configuration.limits, settings: console).register(on: router)
 
     // Shut down in reverse order: the dispatcher and workers stop before the HTTP client they use.
     let services: [any Service] = [

@@ -17,6 +17,7 @@ struct MethodMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
+        if ConsoleRoutes.owns(request.uri.path) { return try await next(request, context) }
         let segments = request.uri.path.split(separator: "/").map(String.init)
         guard let route = Self.routes.first(where: { Self.matches($0.pattern, segments) }) else {
             throw APIError(.notFound, "not_found", "no such endpoint")

@@ -69,6 +69,7 @@ final class ScanService: Sendable {
     @discardableResult
     func run(scanID: String, input: ScanInput, key: APIKeyRecord) async -> ScanRecord? {
         var completion: ScanCompletion
+        var review: ReviewItemDraft?
         let actor = "key:\(key.name)"
         do {
             let bytes: [UInt8]
@@ -77,7 +78,7 @@ final class ScanService: Sendable {
             case .url(let url): bytes = try await fetcher.fetch(url)
             }
             let hashed = try await hash(bytes)
-            completion = try decide(scanID: scanID, hashed: hashed, bytes: bytes, key: key, actor: actor)
+            (completion, review) = try decide(scanID: scanID, hashed: hashed, bytes: bytes, key: key, actor: actor)
         } catch {
             let apiError = error as? APIError ?? APIError(.unprocessableContent, "scan_failed", "the scan failed")
             completion = ScanCompletion(
@@ -92,6 +93,7 @@ final class ScanService: Sendable {
             logger.error("cannot record a scan outcome", metadata: ["scan": "\(scanID)", "error": "\(error.code.rawValue)"])
             return nil
         }
+        if let review { enqueueForReview(review) }
         metrics.scan(
             verdict: completion.status == .failed ? "error" : completion.audit.action.replacingOccurrences(of: "scan.", with: ""))
         return try? store.scan(id: scanID)
@@ -136,7 +138,7 @@ final class ScanService: Sendable {
     }
 
     private func decide(scanID: String, hashed: Hashed, bytes: [UInt8], key: APIKeyRecord, actor: String) throws
-        -> ScanCompletion
+        -> (ScanCompletion, ReviewItemDraft?)
     {
         let record = hashed.record
         let matches = try storeCall { () throws(StoreError) in try matchers.current().match(record.matchQuery) }
@@ -186,7 +188,8 @@ final class ScanService: Sendable {
             }
         }
         var evidenceDraft: EvidenceDraft?
-        if decision.actions.contains(.preserve) {
+        // Media that needs a human decision is kept (encrypted) for the review console.
+        if decision.actions.contains(.preserve) || decision.verdict != .allow {
             let id = UUID().uuidString.lowercased()
             let name = try storeCall { () throws(StoreError) in try evidence.store(bytes, name: id + ".bin") }
             let retainUntil = Timestamp.string(
@@ -207,8 +210,14 @@ final class ScanService: Sendable {
                 ("banks", .array(banks.map(JSONValue.string))), ("matches", .int(resolved.count)),
                 ("evidence", JSONValue(evidenceDraft?.id)),
             ]).serialized)
-        return ScanCompletion(
+        let completion = ScanCompletion(
             id: scanID, status: .done, result: result.serialized, events: events, audit: audit, evidence: evidenceDraft)
+        return (
+            completion,
+            Self.reviewDraft(
+                scanID: scanID, verdict: decision.verdict, resolved: resolved, record: record, evidenceID: evidenceDraft?.id,
+                signals: signals)
+        )
     }
 
     static func hashesJSON(_ r: HashRecord) -> JSONValue {

@@ -80,6 +80,7 @@ public final class SQLiteBankStore: BankStore, KeyStore {
                     """)
         }
         registerServiceMigrations(&migrator)
+        registerReviewMigrations(&migrator)
         return migrator
     }
 

@@ -7,6 +7,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let conflict = Code("conflict")
         public static let invalid = Code("invalid")
         public static let database = Code("database")
+        public static let forbidden = Code("forbidden")
     }
 
     public let code: Code

@@ -15,7 +15,7 @@ struct Vigil: AsyncParsableCommand {
         version: VigilVersion.string,
         subcommands: [
             HashCommand.self, MatchCommand.self, BanksCommand.self, ServeCommand.self, KeysCommand.self, WatermarkCommand.self,
-            InspectCommand.self, AuditCommand.self,
+            InspectCommand.self, AuditCommand.self, UsersCommand.self,
         ]
     )
 }

@@ -1,0 +1,137 @@
+import Foundation
+import VigilMedia
+
+/// Server-side previews for reviewers: decoded at reduced size, converted to greyscale, scaled
+/// down to at most `maxSide` pixels, box-blurred unless revealed, and encoded as PNG. The
+/// client never receives the full-resolution media.
+enum Preview {
+    /// Side and blur of the default (safe) rendering, and the side of a revealed one.
+    static let blurredSide = 96
+    static let blurRadius = 4
+    static let revealedSide = 256
+
+    /// A PNG preview of still-image bytes, or nil when they are not a decodable still (video
+    /// and unknown formats get a placeholder from the caller).
+    static func render(_ bytes: [UInt8], revealed: Bool, limits: MediaLimits) -> [UInt8]? {
+        let side = revealed ? revealedSide : blurredSide
+        guard let decoded = try? ImageDecoder().decode(bytes, options: DecodeOptions(limits: limits, reducedShortSide: side))
+        else { return nil }
+        let (width, height, grey) = downscale(greyscale(decoded.image), maxSide: side)
+        let pixels = revealed ? grey : boxBlur(grey, width: width, height: height, radius: blurRadius, passes: 3)
+        return png(width: width, height: height, grey: pixels)
+    }
+
+    /// A flat mid-grey PNG for media without a still preview.
+    static func placeholder() -> [UInt8] { png(width: 8, height: 8, grey: [UInt8](repeating: 128, count: 64)) }
+
+    /// ITU-R BT.601 luma.
+    static func greyscale(_ image: RGBImage) -> (width: Int, height: Int, grey: [UInt8]) {
+        var grey = [UInt8](repeating: 0, count: image.width * image.height)
+        image.pixels.withUnsafeBufferPointer { rgb in
+            for i in 0..<grey.count {
+                let luma = 299 * Int(rgb[3 * i]) + 587 * Int(rgb[3 * i + 1]) + 114 * Int(rgb[3 * i + 2])
+                grey[i] = UInt8(luma / 1000)
+            }
+        }
+        return (image.width, image.height, grey)
+    }
+
+    /// Area-average downscale so that the longer side is at most `maxSide`.
+    static func downscale(_ image: (width: Int, height: Int, grey: [UInt8]), maxSide: Int) -> (Int, Int, [UInt8]) {
+        let (w, h) = (image.width, image.height)
+        guard max(w, h) > maxSide else { return (w, h, image.grey) }
+        let scale = Double(maxSide) / Double(max(w, h))
+        let ow = max(1, Int((Double(w) * scale).rounded())), oh = max(1, Int((Double(h) * scale).rounded()))
+        var out = [UInt8](repeating: 0, count: ow * oh)
+        for y in 0..<oh {
+            let y0 = y * h / oh, y1 = max(y0 + 1, (y + 1) * h / oh)
+            for x in 0..<ow {
+                let x0 = x * w / ow, x1 = max(x0 + 1, (x + 1) * w / ow)
+                var sum = 0
+                for sy in y0..<y1 { for sx in x0..<x1 { sum += Int(image.grey[sy * w + sx]) } }
+                out[y * ow + x] = UInt8(sum / ((y1 - y0) * (x1 - x0)))
+            }
+        }
+        return (ow, oh, out)
+    }
+
+    /// Separable box blur (edges clamped); three passes approximate a Gaussian.
+    static func boxBlur(_ input: [UInt8], width: Int, height: Int, radius: Int, passes: Int) -> [UInt8] {
+        var a = input
+        var b = input
+        func pass(_ src: [UInt8], _ dst: inout [UInt8], horizontal: Bool) {
+            let (lines, length) = horizontal ? (height, width) : (width, height)
+            for line in 0..<lines {
+                func at(_ i: Int) -> Int {
+                    let c = min(max(i, 0), length - 1)
+                    return horizontal ? line * width + c : c * width + line
+                }
+                var sum = 0
+                for i in -radius...radius { sum += Int(src[at(i)]) }
+                for i in 0..<length {
+                    dst[at(i)] = UInt8(sum / (2 * radius + 1))
+                    sum += Int(src[at(i + radius + 1)]) - Int(src[at(i - radius)])
+                }
+            }
+        }
+        for _ in 0..<passes {
+            pass(a, &b, horizontal: true)
+            pass(b, &a, horizontal: false)
+        }
+        return a
+    }
+
+    /// An 8-bit greyscale PNG with stored (uncompressed) deflate blocks: previews are tiny.
+    static func png(width: Int, height: Int, grey: [UInt8]) -> [UInt8] {
+        var raw: [UInt8] = []
+        raw.reserveCapacity((width + 1) * height)
+        for y in 0..<height {
+            raw.append(0)
+            raw += grey[y * width..<(y + 1) * width]
+        }
+        var zlib: [UInt8] = [0x78, 0x01]
+        var offset = 0
+        repeat {
+            let n = min(65_535, raw.count - offset)
+            let last: UInt8 = offset + n == raw.count ? 1 : 0
+            zlib += [last, UInt8(n & 0xff), UInt8(n >> 8), UInt8(~n & 0xff), UInt8((~n >> 8) & 0xff)]
+            zlib += raw[offset..<offset + n]
+            offset += n
+        } while offset < raw.count
+        zlib += bigEndian(adler32(raw))
+        var out: [UInt8] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+        func chunk(_ type: String, _ data: [UInt8]) {
+            let body = Array(type.utf8) + data
+            out += bigEndian(UInt32(data.count)) + body + bigEndian(crc32(body))
+        }
+        chunk("IHDR", bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, 0, 0, 0, 0])
+        chunk("IDAT", zlib)
+        chunk("IEND", [])
+        return out
+    }
+
+    private static func bigEndian(_ v: UInt32) -> [UInt8] {
+        [UInt8(v >> 24), UInt8((v >> 16) & 0xff), UInt8((v >> 8) & 0xff), UInt8(v & 0xff)]
+    }
+
+    private static func adler32(_ data: [UInt8]) -> UInt32 {
+        var a: UInt32 = 1, b: UInt32 = 0
+        for byte in data {
+            a = (a + UInt32(byte)) % 65_521
+            b = (b + a) % 65_521
+        }
+        return b << 16 | a
+    }
+
+    private static let crcTable: [UInt32] = (0..<256).map { n in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 == 1 ? 0xedb8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    private static func crc32(_ data: [UInt8]) -> UInt32 {
+        var c: UInt32 = 0xffff_ffff
+        for byte in data { c = crcTable[Int((c ^ UInt32(byte)) & 0xff)] ^ (c >> 8) }
+        return c ^ 0xffff_ffff
+    }
+}

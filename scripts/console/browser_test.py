@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Real-browser test of the review console: headless Chromium (Debian's package) driven over the
+Chrome DevTools protocol on a pipe (--remote-debugging-pipe; standard library only).
+
+It starts `vigil serve` on a fresh data directory with a console analyst, a bank (Project VIC 2:
+the shipped policy's `review` verdict) holding the MD5 of a generated benign picture, scans that
+picture, then in the browser: logs in, opens the queue, checks the preview is blurred (small, and
+its edge energy far below the revealed rendering's), reveals it (the exposure counter goes 0 → 1),
+claims and confirms it with a category, and finds the decision in the audit log. Screenshots go to
+.ci/artifacts/console/. Usage: browser_test.py --vigil .build/debug/vigil [--port N]
+"""
+import argparse
+import base64
+import hashlib
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", ".ci", "artifacts", "console")
+
+
+def picture_bmp(width=160, height=120):
+    """A benign generated picture: gradients, stripes and a disc."""
+    stride = (width * 3 + 3) // 4 * 4
+    rows = []
+    for y in range(height):
+        row = bytearray()
+        for x in range(width):
+            disc = (x - 60) ** 2 + (y - 50) ** 2 < 900
+            row += bytes([30, 200, 240]) if disc else bytes([x * 255 // width, (y * 2) % 256, (x // 10) % 2 * 220])
+        rows.append(bytes(row) + b"\0" * (stride - width * 3))
+    pixels = b"".join(rows)
+    header = b"BM" + struct.pack("<IHHI", 54 + len(pixels), 0, 0, 54)
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, len(pixels), 0, 0, 0, 0)
+    return header + info + pixels
+
+
+class Browser:
+    """Chromium over --remote-debugging-pipe: fd 3 carries commands in, fd 4 answers out, NUL-separated."""
+
+    def __init__(self, profile):
+        to_child_r, self.to_child = os.pipe()
+        self.from_child, from_child_w = os.pipe()
+
+        def wire():
+            os.dup2(to_child_r, 3)
+            os.dup2(from_child_w, 4)
+
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        if not chromium:
+            sys.exit("browser_test: chromium is not installed (scripts/bootstrap installs it)")
+        self.process = subprocess.Popen(
+            [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--remote-debugging-pipe",
+             f"--user-data-dir={profile}", "--window-size=1200,900", "about:blank"],
+            preexec_fn=wire, pass_fds=(to_child_r, from_child_w), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.buffer = b""
+        self.next_id = 0
+        self.events = []
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.call("Page.enable", session=True)
+
+    def read_message(self, deadline):
+        while b"\0" not in self.buffer:
+            if time.time() > deadline:
+                raise TimeoutError("no answer from chromium")
+            chunk = os.read(self.from_child, 1 << 16)
+            if not chunk:
+                raise RuntimeError("chromium exited")
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def call(self, method, params=None, session=False, timeout=30):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = self.session
+        os.write(self.to_child, json.dumps(message).encode() + b"\0")
+        deadline = time.time() + timeout
+        while True:
+            answer = self.read_message(deadline)
+            if answer.get("id") == self.next_id:
+                if "error" in answer:
+                    raise RuntimeError(f"{method}: {answer['error']}")
+                return answer.get("result", {})
+            self.events.append(answer)
+
+    def wait_load(self, timeout=30):
+        deadline = time.time() + timeout
+        while True:
+            for i, event in enumerate(self.events):
+                if event.get("method") == "Page.loadEventFired":
+                    del self.events[: i + 1]
+                    return
+            self.events.append(self.read_message(deadline))
+
+    def navigate(self, url):
+        self.events.clear()
+        self.call("Page.navigate", {"url": url}, session=True)
+        self.wait_load()
+
+    def js(self, expression):
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True},
+                           session=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"script failed: {expression[:80]}")
+        return result["result"].get("value")
+
+    def submit(self, expression):
+        """Runs `expression` (which clicks a submit button) and waits for the next page."""
+        self.events.clear()
+        self.js(expression)
+        self.wait_load()
+
+    def screenshot(self, name):
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        data = self.call("Page.captureScreenshot", {"format": "png"}, session=True)["data"]
+        with open(os.path.join(ARTIFACTS, name), "wb") as f:
+            f.write(base64.b64decode(data))
+
+    def close(self):
+        self.process.kill()
+        self.process.wait()
+
+
+# Edge energy of the preview image, read through a canvas (same origin).
+EDGE_ENERGY = """(async () => {
+  const img = document.querySelector('#preview');
+  if (!img.complete) await new Promise(r => img.onload = r);
+  const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+  const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+  const d = g.getImageData(0, 0, c.width, c.height).data;
+  let sum = 0, n = 0;
+  for (let y = 0; y < c.height; y++) for (let x = 1; x < c.width; x++) {
+    const a = d[4 * (y * c.width + x)], b = d[4 * (y * c.width + x - 1)]; sum += (a - b) * (a - b); n++;
+  }
+  const grey = Array.from({length: c.width * c.height}, (_, i) => d[4*i] === d[4*i+1] && d[4*i+1] === d[4*i+2]).every(v => v);
+  return {energy: sum / n, width: img.naturalWidth, grey: grey, cls: img.className};
+})()"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--vigil", default=".build/debug/vigil")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("VIGIL_BROWSER_PORT", "18766")))
+    args = parser.parse_args()
+    vigil = os.path.abspath(args.vigil)
+    data = tempfile.mkdtemp(prefix="vigil-browser-")
+    profile = tempfile.mkdtemp(prefix="vigil-chromium-")
+    base = f"http://127.0.0.1:{args.port}"
+    password = "correct horse battery staple"
+    server = browser = None
+    try:
+        run = lambda *a, **k: subprocess.run([vigil, *a], check=True, capture_output=True, text=True, **k)
+        run("users", "create", "--data", data, "--name", "alice", "--role", "analyst", input=password + "\n")
+        key = run("keys", "create", "--data", data, "--name", "browser", "--scopes", "scan,admin").stdout.strip().splitlines()[-1]
+        picture = picture_bmp()
+        listing = os.path.join(data, "list.txt")
+        with open(listing, "w") as f:
+            f.write("md5:" + hashlib.md5(picture).hexdigest() + "\n")
+        run("banks", "import", "--data", data, "--bank", "vic2", "--create", "--category", "2", "--format", "text", listing)
+        server = subprocess.Popen([vigil, "serve", "--data", data, "--host", "127.0.0.1", "--port", str(args.port)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        request = urllib.request.Request(base + "/v1/scan", data=picture, headers={"Authorization": f"Bearer {key}"})
+        verdict = json.load(urllib.request.urlopen(request))["verdict"]
+        assert verdict == "review", f"the scan's verdict is {verdict}, expected review"
+
+        browser = Browser(profile)
+        browser.navigate(base + "/console/login")
+        browser.screenshot("1-login.png")
+        browser.submit(f"""document.querySelector('input[name=name]').value = 'alice';
+            document.querySelector('input[name=password]').value = {json.dumps(password)};
+            document.querySelector('#login').click()""")
+        assert browser.js("location.pathname") == "/console/queue", "login did not reach the queue"
+        assert browser.js("document.querySelectorAll('a.item').length") == 1, "the scanned item is not queued"
+        browser.screenshot("2-queue.png")
+        browser.submit("document.querySelector('a.item').click()")
+        blurred = browser.js(EDGE_ENERGY)
+        assert blurred["cls"] == "blurred" and blurred["width"] <= 96 and blurred["grey"], f"preview not safe: {blurred}"
+        assert browser.js("document.querySelector('#exposure').textContent") == "0"
+        browser.screenshot("3-item-blurred.png")
+        browser.submit("document.querySelector('#reveal').click()")
+        revealed = browser.js(EDGE_ENERGY)
+        assert revealed["cls"] == "revealed" and revealed["grey"], f"reveal failed: {revealed}"
+        assert blurred["energy"] * 4 < revealed["energy"], f"the preview was not blurred: {blurred} vs {revealed}"
+        assert browser.js("document.querySelector('#exposure').textContent") == "1", "the exposure counter did not count"
+        browser.screenshot("4-item-revealed.png")
+        browser.submit("document.querySelector('#claim').click()")
+        assert browser.js("document.querySelector('#claimed').textContent") == "alice"
+        browser.submit("document.querySelector('#category').value = 'A2'; document.querySelector('#confirm').click()")
+        assert "confirmed" in browser.js("document.querySelector('#message').textContent")
+        browser.screenshot("5-confirmed.png")
+
+        request = urllib.request.Request(base + "/v1/audit?limit=200", headers={"Authorization": f"Bearer {key}"})
+        entries = json.load(urllib.request.urlopen(request))["entries"]
+        actions = [(e.get("actor"), e.get("action")) for e in entries]
+        for expected in [("user:alice", "login"), ("user:alice", "review.reveal"), ("user:alice", "review.confirmed")]:
+            assert expected in actions, f"no audit entry {expected}"
+        run("audit", "verify", "--data", data)
+        print("browser_test: login, queue, blurred preview, reveal (counted), confirm A2, audit entry: ok")
+    finally:
+        if browser:
+            browser.close()
+        if server:
+            server.terminate()
+            server.wait()
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
