@@ -49,8 +49,10 @@ class Browser:
         self.from_child, from_child_w = os.pipe()
 
         def wire():
-            os.dup2(to_child_r, 3)
-            os.dup2(from_child_w, 4)
+            # Our pipe ends may sit on 3 or 4 themselves: move both out of the way first.
+            read_end, write_end = os.dup(to_child_r), os.dup(from_child_w)
+            os.dup2(read_end, 3)
+            os.dup2(write_end, 4)
 
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")
         if not chromium:
@@ -58,7 +60,7 @@ class Browser:
         self.process = subprocess.Popen(
             [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--remote-debugging-pipe",
              f"--user-data-dir={profile}", "--window-size=1200,900", "about:blank"],
-            preexec_fn=wire, pass_fds=(to_child_r, from_child_w), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            preexec_fn=wire, close_fds=False, stdout=subprocess.DEVNULL, stderr=open(os.path.join(profile, "stderr.log"), "w"))
         os.close(to_child_r)
         os.close(from_child_w)
         self.buffer = b""
