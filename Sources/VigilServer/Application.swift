@@ -56,6 +56,7 @@ public func buildApplication(
         WebhookDispatcher(
             store: store, targets: Dictionary(configuration.webhooks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
             client: client, logger: logger),
+        EvidenceSweeper(store: store, vault: evidence, logger: logger),
     ]
     return Application(
         router: router,

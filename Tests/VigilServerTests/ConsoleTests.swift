@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Testing
 import VigilIndex
@@ -388,4 +389,28 @@ func scanFeedsQueue() async throws {
         let image = try ImageDecoder().decode(Array(png.readableBytesView)).image
         #expect(max(image.width, image.height) == Preview.blurredSide)
     }
+}
+
+@Test("the retention sweeper deletes expired evidence (file and record, audited) and keeps what is on legal hold")
+func retentionSweep() throws {
+    let server = try ConsoleServer()
+    let lead = ConsoleUser(id: 3, name: "lena", role: .lead)
+    for id in ["gone", "held"] {
+        try server.addItem(id)
+        _ = try server.store.claim(itemID: id, user: lead, seconds: 60, now: Date().timeIntervalSince1970)
+        // A false positive's evidence expires at once.
+        _ = try server.store.decide(
+            itemID: id, user: lead, decision: .falsePositive(negativeBank: nil), now: Date().timeIntervalSince1970)
+    }
+    try server.store.setLegalHold(evidenceID: "ev-held", held: true, by: lead.actor)
+    let sweeper = EvidenceSweeper(store: server.store, vault: server.vault, logger: Logger(label: "test"))
+    #expect(sweeper.sweep(now: Date().addingTimeInterval(5)) == 1)
+    #expect(!FileManager.default.fileExists(atPath: server.configuration.evidenceDirectory + "/gone.bin"))
+    #expect(try server.vault.load("held.bin") == scenePictureBMP())
+    #expect(try server.store.evidence(scanID: "scan-gone").isEmpty)
+    #expect(try server.store.evidence(scanID: "scan-held").count == 1)
+    let deletions = try server.store.auditEntries(after: 0, limit: 100).filter { $0.action == "evidence.delete" }
+    #expect(deletions.map { "\($0.actor) \($0.subject ?? "")" } == ["system:retention ev-gone"])
+    #expect(try server.store.verifyAudit().intact)
+    #expect(sweeper.sweep(now: Date().addingTimeInterval(5)) == 0)
 }

@@ -126,32 +126,20 @@ struct ConsoleRoutes: Sendable {
         console.get("cases/:id") { request, context in
             try await guarded(request) { s, _ in try casePage(caseID(context), s) }
         }
-        console.post("cases/:id/notes") { request, context in
-            try await guarded(request) { s, form in
-                let c = try caseID(context)
-                try store.addNote(caseID: c, body: form["body"] ?? "", by: s.user)
-                return redirect("/console/cases/\(c)")
-            }
-        }
-        console.post("cases/:id/status") { request, context in
-            try await guarded(request) { s, form in
-                let c = try caseID(context)
-                try store.setCaseStatus(caseID: c, status: form["status"] ?? "", by: s.user)
-                return redirect("/console/cases/\(c)")
-            }
-        }
-        console.post("cases/:id/items") { request, context in
-            try await guarded(request) { s, form in
-                let c = try caseID(context)
-                try store.addToCase(itemID: form["item"] ?? "", caseID: c, by: s.user)
-                return redirect("/console/cases/\(c)")
-            }
-        }
-        console.post("cases/:id/members") { request, context in
-            try await guarded(request) { s, form in
-                let c = try caseID(context)
-                try store.addCaseMember(caseID: c, userName: form["user"] ?? "", by: s.user)
-                return redirect("/console/cases/\(c)")
+        // Case changes: one form field each, then back to the case page.
+        let caseChanges: [(String, String, @Sendable (SQLiteBankStore, Int64, String, ConsoleUser) throws -> Void)] = [
+            ("notes", "body", { try $0.addNote(caseID: $1, body: $2, by: $3) }),
+            ("status", "status", { try $0.setCaseStatus(caseID: $1, status: $2, by: $3) }),
+            ("items", "item", { try $0.addToCase(itemID: $2, caseID: $1, by: $3) }),
+            ("members", "user", { try $0.addCaseMember(caseID: $1, userName: $2, by: $3) }),
+        ]
+        for (path, field, change) in caseChanges {
+            console.post("cases/:id/\(path)") { request, context in
+                try await guarded(request) { s, form in
+                    let c = try caseID(context)
+                    try change(store, c, form[field] ?? "", s.user)
+                    return redirect("/console/cases/\(c)")
+                }
             }
         }
         console.get("exposure") { request, _ in
