@@ -414,3 +414,19 @@ func retentionSweep() throws {
     #expect(try server.store.verifyAudit().intact)
     #expect(sweeper.sweep(now: Date().addingTimeInterval(5)) == 0)
 }
+
+@Test("only leads place legal holds from the console, and the hold keeps evidence from the sweeper")
+func consoleLegalHold() async throws {
+    let server = try ConsoleServer()
+    try server.addItem("x")
+    try await server.run { client in
+        let analyst = try #require(try await login(client, "alice").1)
+        #expect(try await post(client, analyst, "/console/items/x/hold", ["held": "1"]).0 == .forbidden)
+        let lead = try #require(try await login(client, "lena").1)
+        let (status, html) = try await post(client, lead, "/console/items/x/hold", ["held": "1"])
+        #expect(status == .ok && html.contains("Legal hold placed."))
+    }
+    let holds = try server.store.auditEntries(after: 0, limit: 100).filter { $0.action == "evidence.hold" }
+    #expect(holds.map(\.actor) == ["user:lena"])
+    #expect(throws: StoreError.self) { try server.store.deleteEvidence(id: "ev-x", by: "test") }
+}

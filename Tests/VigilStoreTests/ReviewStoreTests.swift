@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilIndex
 import VigilStore
 
 /// RFC 7914 §11 and §12 test vectors (hashlib.scrypt / hashlib.pbkdf2_hmac agree).
@@ -185,4 +186,25 @@ func exportRole() throws {
     } catch {
         #expect(error.code == .notFound)
     }
+}
+
+@Test("a false positive can add the item's PDQ hash to a negative bank, audited; other banks are refused")
+func falsePositiveToNegativeBank() throws {
+    let f = try ReviewFixture()
+    let pdq = String(repeating: "5a", count: 32)
+    try f.store.enqueueReview(
+        ReviewItemDraft(
+            id: "x", scanID: "s", evidenceID: nil, verdict: "review", category: nil, confidence: 0.5, pdq: pdq,
+            filename: nil, signals: "[]"))
+    let negative = try f.store.createBank(NewBank(name: "known-fp", negative: true))
+    _ = try f.store.createBank(NewBank(name: "positive"))
+    _ = try f.store.claim(itemID: "x", user: f.alice, seconds: 60, now: f.now)
+    #expect(throws: StoreError.self) {
+        try f.store.decide(itemID: "x", user: f.alice, decision: .falsePositive(negativeBank: "positive"), now: f.now)
+    }
+    _ = try f.store.decide(itemID: "x", user: f.alice, decision: .falsePositive(negativeBank: "known-fp"), now: f.now)
+    var hashes: [String] = []
+    try f.store.forEachEntry(inBank: negative.id, kinds: [.pdq]) { hashes.append($0.hash.hex) }
+    #expect(hashes == [pdq])
+    #expect(try f.store.auditEntries(after: 0, limit: 100).contains { $0.action == "bank.add" && $0.actor == "user:alice" })
 }

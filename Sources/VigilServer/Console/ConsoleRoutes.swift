@@ -116,6 +116,18 @@ struct ConsoleRoutes: Sendable {
         console.post("items/:id/export") { request, context in
             try await guarded(request) { s, _ in try export(try id(context), s) }
         }
+        console.post("items/:id/hold") { request, context in
+            try await guarded(request) { s, form in
+                let item = try id(context)
+                guard s.user.role.isLead else { throw StoreError(.forbidden, "only leads and admins place legal holds") }
+                guard let evidenceID = try store.reviewItem(id: item, for: s.user)?.evidenceID else {
+                    throw StoreError(.notFound, "this item has no preserved evidence")
+                }
+                let held = form["held"] == "1"
+                try store.setLegalHold(evidenceID: evidenceID, held: held, by: s.user.actor)
+                return try itemPage(item, s, message: held ? "Legal hold placed." : "Legal hold lifted.")
+            }
+        }
         console.get("cases") { request, _ in try await guarded(request) { s, _ in try casesPage(s) } }
         console.post("cases") { request, _ in
             try await guarded(request) { s, form in

@@ -60,7 +60,10 @@ enum ConsoleTemplates {
         <input type="hidden" name="action" value="escalate"><button id="escalate">Escalate</button></form>
         {{/open}}
         {{#lead}}<form method="post" action="/console/items/{{id}}/export"><input type="hidden" name="csrf" value="{{csrf}}">
-        <button id="export">Export evidence (audited)</button></form>{{/lead}}
+        <button id="export">Export evidence (audited)</button></form>
+        <form method="post" action="/console/items/{{id}}/hold"><input type="hidden" name="csrf" value="{{csrf}}">
+        <select name="held"><option value="1">Place legal hold</option><option value="0">Lift legal hold</option></select>
+        <button id="hold">Apply</button></form>{{/lead}}
         </div></div>
         """,
         "cases": """
