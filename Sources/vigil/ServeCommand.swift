@@ -55,7 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.maxBodyBytes = maxBodyBytes
             configuration.limits.maxBytes = maxBodyBytes
         }
-        let app = try buildApplication(configuration, logger: logger)
+        let app = try buildApplication(
+            configuration, console: .fromEnvironment(ProcessInfo.processInfo.environment), logger: logger)
         try await app.runService()
     }
 }

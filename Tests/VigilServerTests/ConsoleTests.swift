@@ -430,3 +430,12 @@ func consoleLegalHold() async throws {
     #expect(holds.map(\.actor) == ["user:lena"])
     #expect(throws: StoreError.self) { try server.store.deleteEvidence(id: "ev-x", by: "test") }
 }
+
+@Test("console settings from the environment; bad values keep the defaults")
+func consoleEnvironment() {
+    let set = ConsoleConfiguration.fromEnvironment([
+        "VIGIL_CONSOLE_SECURE_COOKIES": "1", "VIGIL_CONSOLE_DAILY_CAP": "50", "VIGIL_CONSOLE_BREAK_EVERY": "x",
+    ])
+    #expect(set.secureCookies && set.dailyRevealCap == 50 && set.breakEvery == ConsoleConfiguration().breakEvery)
+    #expect(!ConsoleConfiguration.fromEnvironment([:]).secureCookies)
+}

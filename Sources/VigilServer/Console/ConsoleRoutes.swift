@@ -21,6 +21,16 @@ public struct ConsoleConfiguration: Sendable {
     /// Mark cookies `Secure` (set behind TLS).
     public var secureCookies: Bool
 
+    /// Settings from the environment: `VIGIL_CONSOLE_SECURE_COOKIES=1` (behind TLS),
+    /// `VIGIL_CONSOLE_DAILY_CAP`, `VIGIL_CONSOLE_BREAK_EVERY`; defaults otherwise.
+    public static func fromEnvironment(_ environment: [String: String]) -> ConsoleConfiguration {
+        var settings = ConsoleConfiguration()
+        settings.secureCookies = environment["VIGIL_CONSOLE_SECURE_COOKIES"] == "1"
+        if let cap = environment["VIGIL_CONSOLE_DAILY_CAP"].flatMap(Int.init), cap > 0 { settings.dailyRevealCap = cap }
+        if let every = environment["VIGIL_CONSOLE_BREAK_EVERY"].flatMap(Int.init), every > 0 { settings.breakEvery = every }
+        return settings
+    }
+
     public init(
         dailyRevealCap: Int = 200, breakEvery: Int = 25, claimSeconds: Double = 900, sessionSeconds: Double = 8 * 3600,
         revealSeconds: Double = 600, lockout: LockoutPolicy = LockoutPolicy(), secureCookies: Bool = false
@@ -328,6 +338,8 @@ struct ConsoleRoutes: Sendable {
         let name = form["name"] ?? "", password = form["password"] ?? ""
         let failed = "Wrong name or password."
         guard let credentials = try store.credentials(name: name), !credentials.user.disabled else {
+            // As slow as a real check, so that timing does not tell which names exist.
+            _ = await verifyOffThread(password, Self.decoyHash)
             return loginPage(request, status: .unauthorized, message: failed)
         }
         let started = now()
@@ -335,11 +347,7 @@ struct ConsoleRoutes: Sendable {
             return loginPage(
                 request, status: .tooManyRequests, message: "Too many failed logins: this account is locked for a while.")
         }
-        let hash = credentials.passwordHash
-        let ok = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            DispatchQueue.global().async { continuation.resume(returning: PasswordHasher.verify(password, against: hash)) }
-        }
-        guard ok else {
+        guard await verifyOffThread(password, credentials.passwordHash) else {
             let locked = try store.recordLoginFailure(userID: credentials.user.id, policy: settings.lockout, now: now())
             return loginPage(
                 request, status: locked == nil ? .unauthorized : .tooManyRequests,
@@ -352,6 +360,16 @@ struct ConsoleRoutes: Sendable {
             HTTPField(name: .setCookie, value: cookie(Self.sessionCookie, session.token, maxAge: Int(settings.sessionSeconds))))
         response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.loginCookie, "", maxAge: 0)))
         return response
+    }
+
+    /// A hash of a random password at the standard cost, computed once, checked for unknown names.
+    static let decoyHash = (try? PasswordHasher.standard.hash(SQLiteBankStore.randomToken())) ?? ""
+
+    /// scrypt is CPU- and memory-heavy: it runs on Dispatch's pool, not the cooperative threads.
+    private func verifyOffThread(_ password: String, _ hash: String) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            DispatchQueue.global().async { continuation.resume(returning: PasswordHasher.verify(password, against: hash)) }
+        }
     }
 
     private func logout(_ request: Request, _ session: ConsoleSession) throws -> Response {
