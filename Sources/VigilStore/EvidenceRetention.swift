@@ -31,12 +31,14 @@ extension SQLiteBankStore: EvidenceRetention {
                 db,
                 sql: "SELECT * FROM evidence WHERE retain_until < ? AND legal_hold = 0 ORDER BY retain_until, id LIMIT ?",
                 arguments: [now, limit]
-            ).map { row in
-                EvidenceDraft(
-                    id: row["id"], scanID: row["scan_id"], sha256: row["sha256"], bytes: row["bytes"], format: row["format"],
-                    path: row["path"], retainUntil: row["retain_until"], metadata: row["metadata"])
-            }
+            ).map(Self.evidenceRecord)
         }
+    }
+
+    static func evidenceRecord(_ row: Row) -> EvidenceDraft {
+        EvidenceDraft(
+            id: row["id"], scanID: row["scan_id"], sha256: row["sha256"], bytes: row["bytes"], format: row["format"],
+            path: row["path"], retainUntil: row["retain_until"], metadata: row["metadata"])
     }
 
     public func deleteEvidence(id: String, by actor: String) throws(StoreError) {

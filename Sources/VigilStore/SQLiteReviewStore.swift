@@ -398,9 +398,7 @@ extension SQLiteBankStore: ReviewStore {
             try Self.appendAudit(
                 AuditDraft(actor: user.actor, action: "evidence.export", subject: itemID, detail: auditDetail(["evidence": id])),
                 at: at, db)
-            return EvidenceDraft(
-                id: row["id"], scanID: row["scan_id"], sha256: row["sha256"], bytes: row["bytes"], format: row["format"],
-                path: row["path"], retainUntil: row["retain_until"], metadata: row["metadata"])
+            return Self.evidenceRecord(row)
         }
     }
 
