@@ -6,8 +6,9 @@ It starts `vigil serve` on a fresh data directory with a console analyst, a bank
 the shipped policy's `review` verdict) holding the MD5 of a generated benign picture, scans that
 picture, then in the browser: logs in, opens the queue, checks the preview is blurred (small, and
 its edge energy far below the revealed rendering's), reveals it (the exposure counter goes 0 → 1),
-claims and confirms it with a category, and finds the decision in the audit log. Screenshots go to
-.ci/artifacts/console/. Usage: browser_test.py --vigil .build/debug/vigil [--port N]
+claims and confirms it with a category, and finds the decision in the audit log. Then it edits,
+deletes and reorders audit rows in copies of the database, and `vigil audit verify` must catch
+each. Screenshots go to .ci/artifacts/console/. Usage: browser_test.py --vigil .build/debug/vigil [--port N]
 """
 import argparse
 import base64
@@ -150,6 +151,35 @@ EDGE_ENERGY = """(async () => {
 })()"""
 
 
+def tamper_checks(vigil, data):
+    """Edits, deletes and reorders audit rows directly in copies of the database: `vigil audit
+    verify` must fail (exit 1) and name the first bad entry."""
+    import sqlite3
+    columns = "at, actor, action, subject, detail, previous, sha256"
+    tampers = {
+        "edit": ("UPDATE audit SET actor = 'user:mallory' WHERE seq = 3", 3),
+        "delete": ("DELETE FROM audit WHERE seq = 3", 4),
+        # Entries 2 and 3 trade places (seq is the row id, so their contents swap).
+        "reorder": (f"""CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (2, 3);
+            UPDATE audit SET ({columns}) = (SELECT {columns} FROM t WHERE t.seq = 5 - audit.seq) WHERE seq IN (2, 3)""", 2),
+    }
+    for name, (sql, first_bad) in tampers.items():
+        copy = tempfile.mkdtemp(prefix=f"vigil-tamper-{name}-")
+        try:
+            for file in os.listdir(data):
+                if file.startswith("vigil.sqlite"):
+                    shutil.copy(os.path.join(data, file), copy)
+            db = sqlite3.connect(os.path.join(copy, "vigil.sqlite"))
+            db.executescript(sql)
+            db.commit()
+            db.close()
+            result = subprocess.run([vigil, "audit", "verify", "--data", copy], capture_output=True, text=True)
+            assert result.returncode == 1, f"{name}: audit verify passed a tampered log"
+            assert f"broken at entry {first_bad}:" in result.stderr, f"{name}: {result.stderr.strip()}"
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--vigil", default=".build/debug/vigil")
@@ -215,6 +245,11 @@ def main():
             assert expected in actions, f"no audit entry {expected}"
         run("audit", "verify", "--data", data)
         print("browser_test: login, queue, blurred preview, reveal (counted), confirm A2, audit entry: ok")
+        server.terminate()
+        server.wait()
+        server = None
+        tamper_checks(vigil, data)
+        print("browser_test: audit rows edited, deleted and reordered in the database: vigil audit verify caught each")
     finally:
         if browser:
             browser.close()
