@@ -95,7 +95,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["VigilCore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark"],
+            dependencies: ["VigilCore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark", "VigilStore"],
             path: "Benchmarks/vigil-bench",
             swiftSettings: strictSettings
         ),

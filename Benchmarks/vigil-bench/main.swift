@@ -27,8 +27,9 @@ switch arguments.first {
 case "pdq": pdqBench(Array(arguments.dropFirst()))
 case "index": indexBench(Array(arguments.dropFirst()))
 case "watermark": watermarkBench(Array(arguments.dropFirst()))
+case "scrypt": scryptBench(Array(arguments.dropFirst()))
 default:
     print(
         "usage: vigil-bench pdq [--repeat N] FILE... | vigil-bench index HASHES QUERIES [--radius R]"
-            + " | vigil-bench watermark [--repeat N] FILE...")
+            + " | vigil-bench watermark [--repeat N] FILE... | vigil-bench scrypt [--repeat N] LOGN R P")
 }
