@@ -15,7 +15,7 @@ struct Vigil: AsyncParsableCommand {
         version: VigilVersion.string,
         subcommands: [
             HashCommand.self, MatchCommand.self, BanksCommand.self, ServeCommand.self, KeysCommand.self, WatermarkCommand.self,
-            InspectCommand.self,
+            InspectCommand.self, ScanCommand.self, ReportCommand.self,
         ]
     )
 }
