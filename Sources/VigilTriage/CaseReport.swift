@@ -188,7 +188,8 @@ public struct CaseReport: Sendable {
             guard item.outcome == .match || item.outcome == .media else { return "" }
             previewBudget -= 1
             guard let bmp = try? previews.preview(of: item) else { return "<span class=\"np\">no preview</span>" }
-            return "<img class=\"pv\" alt=\"blurred greyscale preview\" src=\"data:image/bmp;base64,"
+            return "<img class=\"pv\" alt=\"blurred greyscale preview\" data-path=\"\(Self.html(item.path))\" "
+                + "src=\"data:image/bmp;base64,"
                 + Data(bmp).base64EncodedString() + "\">"
         }
         sink(
