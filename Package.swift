@@ -129,7 +129,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "VigilTriageTests",
-            dependencies: ["VigilTriage", "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore"],
+            dependencies: [
+                "VigilTriage", "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -148,13 +148,8 @@ public struct CaseReport: Sendable {
                 item.height.map(String.init), item.md5, item.sha1, item.sha256, item.pdq, item.quality.map(String.init),
                 item.outcome.rawValue, matches, clusterOf[i].map(String.init), item.error,
             ]
-            sink(fields.map { Self.csvField($0 ?? "") }.joined(separator: ",") + "\r\n")
+            sink(fields.map { CSVText.field($0 ?? "") }.joined(separator: ",") + "\r\n")
         }
-    }
-
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 
     // MARK: VICS

@@ -32,6 +32,12 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Skip PDQ matching for hashes of lower quality.")
     var qualityFloor = BankMatcher.defaultQualityFloor
 
+    @Flag(
+        help:
+            "Decode JPEGs DCT-scaled while the shorter side stays ≥ \(HashOptions.defaultFastShortSide) px (as vigil hash --fast); PDQ drifts a few bits."
+    )
+    var fast = false
+
     @Flag(help: "Also read invisible watermarks (the synthetic signal) of image files; slower.")
     var watermarks = false
 
@@ -57,7 +63,7 @@ struct ScanCommand: ParsableCommand {
         let arguments = CommandLine.arguments.dropFirst().joined(separator: " ")
         let runID = try caseStore.beginRun(toolVersion: VigilVersion.string, arguments: arguments, banks: used)
         let options = ScanOptions(
-            hash: HashOptions(limits: media.limits),
+            hash: HashOptions(limits: media.limits, fastShortSide: fast ? HashOptions.defaultFastShortSide : nil),
             archive: ArchiveLimits(
                 maxEntries: maxArchiveEntries, maxTotalBytes: maxArchiveBytes, maxEntryBytes: media.maxBytes),
             jobs: media.jobs, qualityFloor: qualityFloor, watermarks: watermarks)
