@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "VigilWatermark", targets: ["VigilWatermark"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
+        .library(name: "VigilTriage", targets: ["VigilTriage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
@@ -82,10 +84,20 @@ let package = Package(
             dependencies: ["VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "VigilTriage",
+            dependencies: [
+                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark", "CImageCodecs",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "vigil",
             dependencies: [
                 "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilServer", "VigilWatermark",
+                "VigilTriage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -126,6 +138,13 @@ let package = Package(
         .testTarget(
             name: "VigilCoreTests",
             dependencies: ["VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilTriageTests",
+            dependencies: [
+                "VigilTriage", "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
