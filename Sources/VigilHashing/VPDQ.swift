@@ -35,17 +35,24 @@ public enum VPDQ {
 
     /// Decodes `video` and hashes its sampled frames, in frame order.
     public static func hash(_ video: VideoFrames, secondsPerHash: Double = 1) throws(MediaError) -> [VPDQFeature] {
+        try hashCounting(video, secondsPerHash: secondsPerHash).features
+    }
+
+    /// As `hash`, also returning how many frames were decoded.
+    public static func hashCounting(_ video: VideoFrames, secondsPerHash: Double = 1) throws(MediaError) -> (
+        features: [VPDQFeature], decoded: Int
+    ) {
         let fps = video.info.framesPerSecond
         let hasher = PDQHasher()
         var features: [VPDQFeature] = []
-        try video.decode(every: frameMod(secondsPerHash: secondsPerHash, framesPerSecond: fps)) { index, image in
+        let decoded = try video.decode(every: frameMod(secondsPerHash: secondsPerHash, framesPerSecond: fps)) { index, image in
             let result = hasher.hash(image)
             features.append(
                 VPDQFeature(
                     frame: index, quality: result.quality, pdq: result.hash,
                     timestamp: timestamp(frame: index, framesPerSecond: fps)))
         }
-        return features
+        return (features, decoded)
     }
 
     /// The reference's text format: one `frameNumber,quality,hash,timestamp` line per frame,
