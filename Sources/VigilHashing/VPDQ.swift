@@ -80,5 +80,6 @@ public enum VPDQ {
     /// A malformed line in a vPDQ text file.
     public struct ParseError: Error, Sendable, Equatable {
         public let line: Int
+        public init(line: Int) { self.line = line }
     }
 }
