@@ -80,4 +80,11 @@ static inline int vigil_codec_has_slice_threads(const AVCodec *codec) {
 
 static inline int vigil_ff_thread_slice(void) { return FF_THREAD_SLICE; }
 
+/// Whether the codec decodes with frame threads.
+static inline int vigil_codec_has_frame_threads(const AVCodec *codec) {
+    return (codec->capabilities & AV_CODEC_CAP_FRAME_THREADS) != 0;
+}
+
+static inline int vigil_ff_thread_frame(void) { return FF_THREAD_FRAME; }
+
 #endif

@@ -237,10 +237,14 @@ public final class VideoFrames {
             guard avcodec_parameters_to_context(codec, parameters) >= 0 else {
                 throw MediaError(.corrupt, "video codec parameters are invalid")
             }
-            // The reference's threading: slice threads where the codec has them, else one
-            // thread (frame threads would delay frames and change which ones an undrained
-            // decoder returns).
-            if vigil_codec_has_slice_threads(decoder) != 0 {
+            // The reference uses slice threads where the codec has them, else one thread. Frame
+            // threads (most H.264 has one slice per frame, so only they use both cores) delay
+            // frames, which changes which ones an undrained decoder returns: they are used only
+            // for stream 0, which is drained at the end, so the same frames come out.
+            if index == 0, vigil_codec_has_frame_threads(decoder) != 0 {
+                codec.pointee.thread_count = 0
+                codec.pointee.thread_type = vigil_ff_thread_frame() | vigil_ff_thread_slice()
+            } else if vigil_codec_has_slice_threads(decoder) != 0 {
                 codec.pointee.thread_count = 0
                 codec.pointee.thread_type = vigil_ff_thread_slice()
             } else {
