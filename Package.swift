@@ -39,9 +39,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
+        .systemLibrary(
+            name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
         .target(
             name: "VigilMedia",
-            dependencies: ["CImageCodecs"],
+            dependencies: ["CImageCodecs", "CFFmpeg"],
             swiftSettings: strictSettings + hotPathFlags
         ),
         .target(
