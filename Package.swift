@@ -21,12 +21,15 @@ let package = Package(
         .library(name: "VigilIndex", targets: ["VigilIndex"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilWatermark", targets: ["VigilWatermark"]),
+        .library(name: "VigilProvenance", targets: ["VigilProvenance"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
@@ -37,6 +40,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(
             name: "VigilMedia",
             dependencies: ["CImageCodecs"],
@@ -78,15 +82,28 @@ let package = Package(
             swiftSettings: strictSettings + hotPathFlags
         ),
         .target(
+            name: "VigilProvenance",
+            dependencies: [
+                "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "VigilCore",
-            dependencies: ["VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"],
+            dependencies: [
+                "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark", "VigilProvenance",
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "vigil",
             dependencies: [
                 "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilServer", "VigilWatermark",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "VigilProvenance", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -122,6 +139,14 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilWatermarkTests", dependencies: ["VigilWatermark", "VigilMedia", "VigilCore"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilProvenanceTests",
+            dependencies: [
+                "VigilProvenance", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "VigilCoreTests",
