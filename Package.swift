@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark",
+                "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark", "VigilProvenance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -150,7 +150,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "VigilCoreTests",
-            dependencies: ["VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"],
+            dependencies: [
+                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark", "VigilProvenance",
+            ],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

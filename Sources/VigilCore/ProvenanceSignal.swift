@@ -204,7 +204,8 @@ public final class FileInspector {
         var record = InspectRecord(watermark: WatermarkRecord(path: path, method: options.watermarks.method))
         do {
             let bytes = try FileInput.read(path, maxBytes: options.watermarks.limits.maxBytes)
-            inspect(bytes: bytes, into: &record)
+            inspect(
+                bytes: bytes, sidecar: try Self.sidecar(of: path, maxBytes: options.watermarks.limits.maxBytes), into: &record)
         } catch {
             record.error = (error as? CoreError)?.message ?? "\(error)"
         }
@@ -213,14 +214,27 @@ public final class FileInspector {
 
     /// Inspects media already in memory. A file the image decoder cannot read (a BMFF video, a
     /// sidecar store) still gets its provenance; the error is reported only when neither part works.
-    public func inspect(bytes: [UInt8], into record: inout InspectRecord) {
+    public func inspect(bytes: [UInt8], sidecar: [UInt8]? = nil, into record: inout InspectRecord) {
         watermarks.read(bytes: bytes, into: &record.watermark)
         do {
-            record.provenance = try ProvenanceReport.inspect(bytes, name: record.path, validator: options.validator)
+            record.provenance = try ProvenanceReport.inspect(
+                bytes, name: record.path, validator: options.validator, sidecar: sidecar)
         } catch {
             if record.watermark.error != nil { record.error = error.message }
         }
         if record.provenance == nil, let error = record.watermark.error { record.error = error }
+    }
+}
+
+extension FileInspector {
+    /// The C2PA sidecar of an asset: `<path without extension>.c2pa`, when it exists (and the
+    /// asset is not itself a `.c2pa` file).
+    static func sidecar(of path: String, maxBytes: Int) throws -> [UInt8]? {
+        let url = URL(fileURLWithPath: path)
+        guard url.pathExtension.lowercased() != "c2pa" else { return nil }
+        let candidate = url.deletingPathExtension().appendingPathExtension("c2pa").path
+        guard FileManager.default.fileExists(atPath: candidate) else { return nil }
+        return try FileInput.read(candidate, maxBytes: maxBytes)
     }
 }
 

@@ -9,14 +9,16 @@ public struct ProvenanceReport: Sendable {
     /// Problems with one part (a malformed XMP packet, say) that did not stop the rest.
     public var warnings: [String]
 
-    /// Reads and validates what `bytes` carries; `name` names the file in errors. Optional
-    /// `alpha` (one byte a pixel, row-major) is searched for NovelAI's stealth metadata.
+    /// Reads and validates what `bytes` carries; `name` names the file in errors. A `sidecar`
+    /// manifest store (the `.c2pa` file beside an asset) is validated in place of an embedded one.
+    /// Optional `alpha` (one byte a pixel, row-major) is searched for NovelAI's stealth metadata.
     public static func inspect(
-        _ bytes: [UInt8], name: String, validator: C2PAValidator, alpha: (bytes: [UInt8], width: Int, height: Int)? = nil
+        _ bytes: [UInt8], name: String, validator: C2PAValidator, sidecar: [UInt8]? = nil,
+        alpha: (bytes: [UInt8], width: Int, height: Int)? = nil
     ) throws(ProvenanceError) -> ProvenanceReport {
         let meta = try MetadataExtractor.extract(bytes, name: name)
         var warnings: [String] = []
-        let c2pa = meta.c2paStore.map { validator.validate(store: $0, asset: bytes) } ?? .absent
+        let c2pa = (sidecar ?? meta.c2paStore).map { validator.validate(store: $0, asset: bytes) } ?? .absent
         var xmp: XMPInfo?
         if let packet = meta.xmp {
             do { xmp = try XMPParser.parse(packet, name: name) } catch { warnings.append(error.message) }

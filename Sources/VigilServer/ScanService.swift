@@ -9,6 +9,7 @@ import VigilCore
 import VigilHashing
 import VigilIndex
 import VigilMedia
+import VigilProvenance
 import VigilStore
 import VigilWatermark
 
@@ -113,8 +114,13 @@ final class ScanService: Sendable {
                 if record.error == nil, watermarks {
                     var marks = WatermarkRecord(path: "", method: .dwtDct)
                     worker.watermarks.read(bytes: bytes, into: &marks)
+                    // C2PA credentials, XMP source types and generator metadata join the watermark
+                    // evidence (no trust anchors are configured here: a valid manifest is Valid at most).
+                    let provenance = try? ProvenanceReport.inspect(bytes, name: "upload", validator: C2PAValidator())
                     // Images too small for the watermark grid carry no watermark evidence.
-                    synthetic = marks.error == nil ? SyntheticSignal(watermarks: marks.report) : nil
+                    synthetic =
+                        marks.error == nil || provenance != nil
+                        ? SyntheticSignal(watermarks: marks.error == nil ? marks.report : nil, provenance: provenance) : nil
                 }
                 continuation.resume(returning: Hashed(record: record, synthetic: synthetic))
             }

@@ -34,10 +34,12 @@ import VigilProvenance
         ]
         var compared = 0
         for (name, settings) in expected.sorted(by: { $0.key < $1.key }) {
-            let bytes = try [UInt8](Data(contentsOf: corpus.appendingPathComponent("files").appendingPathComponent(name)))
+            let file = corpus.appendingPathComponent("files").appendingPathComponent(name)
+            let bytes = try [UInt8](Data(contentsOf: file))
+            let sidecar = try? [UInt8](Data(contentsOf: file.deletingPathExtension().appendingPathExtension("c2pa")))
             for (key, want) in settings {
                 let validator = C2PAValidator(anchors: anchors[key] ?? nil)
-                let report = try ProvenanceReport.inspect(bytes, name: name, validator: validator).c2pa
+                let report = try ProvenanceReport.inspect(bytes, name: name, validator: validator, sidecar: sidecar).c2pa
                 if want.state == "error" {
                     // c2pa-rs refuses a store it cannot parse; Vigil reports it Invalid with the reason.
                     #expect(report.storeError != nil && report.state == .invalid, "\(name) [\(key)]")

@@ -12,7 +12,8 @@ Writes
                          trainedAlgorithmicMedia, compositeWithTrainedAlgorithmicMedia or
                          digitalCapture, with claims v1 and v2; an unsigned copy; and tampered
                          copies: a flipped pixel byte, an edited claim, an edited assertion, a
-                         truncated store
+                         truncated store; and sidecar stores (`<stem>.c2pa`) beside an unchanged
+                         and a changed asset
   DIR/c2pa.json          for every file and every trust setting ("none": no anchors, "ca": the test
                          CA, "wrong": the unrelated CA): c2pa-rs's validation state ("absent" when
                          it finds no manifest, "error" when it refuses the file) and the set of
@@ -116,14 +117,17 @@ def manifest(source_type: str, version: int) -> dict:
     return m
 
 
-def sign(src: bytes, mime: str, alg: str, pki: Path, source_type: str, version: int) -> bytes:
+def sign(src: bytes, mime: str, alg: str, pki: Path, source_type: str, version: int, sidecar: bool = False):
+    """The signed asset; with `sidecar`, (the unchanged asset, the bare manifest store)."""
     info = c2pa.C2paSignerInfo(alg.encode(), (pki / f"{alg}.chain.pem").read_bytes(), (pki / f"{alg}.key").read_bytes(),
                                None)
     signer = c2pa.Signer.from_info(info)
     builder = c2pa.Builder(manifest(source_type, version))
+    if sidecar:
+        builder.set_no_embed()
     dst = io.BytesIO()
-    builder.sign(signer, mime, io.BytesIO(src), dst)
-    return dst.getvalue()
+    store = builder.sign(signer, mime, io.BytesIO(src), dst)
+    return (src, bytes(store)) if sidecar else dst.getvalue()
 
 
 def flip_pixel(data: bytes, fmt: str) -> bytes:
@@ -176,13 +180,18 @@ def truncate_store(data: bytes, fmt: str) -> bytes:
 
 
 def read(path: Path, mime: str, anchors: str | None):
+    """c2pa-rs's answer for `path`, with its sidecar `<stem>.c2pa` when there is one."""
     settings = {"verify": {"verify_trust": True}}
     if anchors:
         settings["trust"] = {"user_anchors": anchors}
     ctx = c2pa.Context.from_dict(settings)
+    sidecar = path.with_suffix(".c2pa")
     try:
         with open(path, "rb") as f:
-            reader = c2pa.Reader(mime, f, context=ctx)
+            if sidecar.exists():
+                reader = c2pa.Reader(mime, f, sidecar.read_bytes(), context=ctx)
+            else:
+                reader = c2pa.Reader(mime, f, context=ctx)
     except Exception as e:  # noqa: BLE001  the reference refusing the file is itself an answer
         if "ManifestNotFound" in type(e).__name__ or "ManifestNotFound" in str(e):
             return {"state": "absent", "failure_codes": []}
@@ -222,6 +231,14 @@ def main():
                 name = f"v{version}-{source_type}-{alg}.{fmt}"
                 (files / name).write_bytes(signed)
                 entries.append((name, mime))
+                if i == 0 and version == 2:
+                    # A sidecar store beside an unchanged asset, and a sidecar for a changed one.
+                    seed += 1
+                    asset, store = sign(benign_image(seed, fmt), mime, alg, pki, source_type, version, sidecar=True)
+                    for kind, data in (("sidecar", asset), ("sidecar-pixel", flip_pixel(asset, fmt))):
+                        (files / f"{kind}-{fmt}.{fmt}").write_bytes(data)
+                        (files / f"{kind}-{fmt}.c2pa").write_bytes(store)
+                        entries.append((f"{kind}-{fmt}.{fmt}", mime))
                 if i == 0:
                     tampered = {
                         "pixel": flip_pixel(signed, fmt),
