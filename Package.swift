@@ -114,6 +114,12 @@ let package = Package(
             path: "Benchmarks/vigil-bench",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "vigil-provenance-bench",
+            dependencies: ["VigilProvenance"],
+            path: "Benchmarks/vigil-provenance-bench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "VigilMediaTests", dependencies: ["VigilMedia", "CImageCodecs"], swiftSettings: strictSettings),
         .testTarget(
             name: "VigilHashingTests",

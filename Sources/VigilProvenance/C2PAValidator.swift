@@ -282,10 +282,16 @@ public struct C2PAValidator: Sendable {
         return digest == expected
     }
 
-    static func digest<S: Sequence>(_ algorithm: String, _ pieces: S) -> [UInt8]? where S.Element: DataProtocol {
+    static func digest<S: Sequence>(_ algorithm: String, _ pieces: S) -> [UInt8]?
+    where S.Element: RandomAccessCollection<UInt8> {
         func run<H: HashFunction>(_: H.Type) -> [UInt8] {
             var hasher = H()
-            for piece in pieces { hasher.update(data: piece) }
+            for piece in pieces {
+                // Contiguous bytes go to the hash in one call (DataProtocol's path walks regions).
+                if piece.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+                    hasher.update(data: Array(piece))
+                }
+            }
             return Array(hasher.finalize())
         }
         switch algorithm {
