@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "VigilIndex", targets: ["VigilIndex"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilWatermark", targets: ["VigilWatermark"]),
+        .library(name: "VigilProvenance", targets: ["VigilProvenance"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .library(name: "VigilTriage", targets: ["VigilTriage"]),
@@ -28,6 +29,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
@@ -42,6 +45,7 @@ let package = Package(
         .systemLibrary(
             name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+        .systemLibrary(name: "CVigilZlib", path: "Sources/CVigilZlib"),
         .target(
             name: "VigilMedia",
             dependencies: ["CImageCodecs", "CFFmpeg"],
@@ -68,7 +72,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark",
+                "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark", "VigilProvenance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -83,8 +87,21 @@ let package = Package(
             swiftSettings: strictSettings + hotPathFlags
         ),
         .target(
+            name: "VigilProvenance",
+            dependencies: [
+                "CVigilZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "VigilCore",
-            dependencies: ["VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"],
+            dependencies: [
+                "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark", "VigilProvenance",
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -100,7 +117,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilServer", "VigilWatermark",
-                "VigilTriage",
+                "VigilTriage", "VigilProvenance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -110,6 +127,12 @@ let package = Package(
             name: "vigil-bench",
             dependencies: ["VigilCore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark"],
             path: "Benchmarks/vigil-bench",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "vigil-provenance-bench",
+            dependencies: ["VigilProvenance"],
+            path: "Benchmarks/vigil-provenance-bench",
             swiftSettings: strictSettings
         ),
         .testTarget(name: "VigilMediaTests", dependencies: ["VigilMedia", "CImageCodecs"], swiftSettings: strictSettings),
@@ -139,8 +162,18 @@ let package = Package(
             name: "VigilWatermarkTests", dependencies: ["VigilWatermark", "VigilMedia", "VigilCore"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "VigilProvenanceTests",
+            dependencies: [
+                "VigilProvenance", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "VigilCoreTests",
-            dependencies: ["VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"],
+            dependencies: [
+                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark", "VigilProvenance",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "VigilTriageTests",
