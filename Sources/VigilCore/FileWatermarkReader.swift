@@ -80,22 +80,35 @@ public final class FileWatermarkReader {
     public func read(path: String) -> WatermarkRecord {
         var record = WatermarkRecord(path: path, method: options.method)
         do {
-            let bytes = try FileInput.read(path, maxBytes: options.limits.maxBytes)
+            read(bytes: try FileInput.read(path, maxBytes: options.limits.maxBytes), into: &record)
+        } catch {
+            record.error = error.message
+        }
+        return record
+    }
+
+    /// Decodes watermarks from media already in memory (the service's uploads).
+    public func read(bytes: [UInt8], into record: inout WatermarkRecord) {
+        do {
             record.format = MediaFormat.sniff(bytes)
             let decoded = try decoder.decode(bytes, options: DecodeOptions(limits: options.limits))
             defer { decoder.recycle(decoded.image) }
-            record.report = try WatermarkDetector.analyze(
-                decoded.image, rawMethod: options.method, rawLengths: options.lengths, policy: options.policy)
-        } catch let error as CoreError {
-            record.error = error.message
-        } catch let error as MediaError {
-            record.error = error.message
-        } catch let error as WatermarkError {
-            record.error = error.message
+            read(decoded: decoded.image, into: &record)
         } catch {
-            record.error = "\(error)"
+            record.error = error.message
         }
-        return record
+    }
+}
+
+extension FileWatermarkReader {
+    /// Decodes watermarks from an image another stage already decoded.
+    public func read(decoded image: RGBImage, into record: inout WatermarkRecord) {
+        do {
+            record.report = try WatermarkDetector.analyze(
+                image, rawMethod: options.method, rawLengths: options.lengths, policy: options.policy)
+        } catch {
+            record.error = error.message
+        }
     }
 }
 

@@ -7,7 +7,10 @@ import VigilStore
 public struct ResolvedMatch: Sendable, Equatable {
     public var match: BankMatch
     public var label: String?
+    /// The entry's own category.
     public var category: String?
+    /// The bank's category (what the entry inherits when it has none).
+    public var bankCategory: String? { match.bankCategory }
 
     public init(match: BankMatch, label: String?, category: String?) {
         self.match = match
@@ -25,23 +28,41 @@ public struct ResolvedMatch: Sendable, Equatable {
     }
 }
 
+extension BankMatch {
+    /// The match for callers that may not read banks: which bank and how close, without the
+    /// entry's label, category or stored hash.
+    public var redactedJSON: JSONValue {
+        .object([
+            ("bank", .string(bank)), ("entry", .int(Int(entry))), ("kind", .string(hash.kind.rawValue)),
+            ("distance", .int(distance)), ("variant", .string(variant.description)), ("negative", .bool(negative)),
+            ("suppressed", .bool(suppressed)),
+        ])
+    }
+}
+
 /// The `vigil match --json` line for one file.
 public struct MatchRecord: Sendable {
     public var hash: HashRecord
     public var matches: [ResolvedMatch]
+    /// Matches of a video's vPDQ against video banks (nil when no video bank was given).
+    public var videoMatches: [VideoMatch]?
 
-    public init(hash: HashRecord, matches: [ResolvedMatch]) {
+    public init(hash: HashRecord, matches: [ResolvedMatch], videoMatches: [VideoMatch]? = nil) {
         self.hash = hash
         self.matches = matches
+        self.videoMatches = videoMatches
     }
 
     public var json: JSONValue {
-        .object([
+        var members: [(String, JSONValue)] = [
             ("path", .string(hash.path)), ("format", JSONValue(hash.format?.rawValue)),
             ("pdq", JSONValue(hash.pdq?.hash.hex)), ("quality", JSONValue(hash.pdq?.quality)),
             ("md5", JSONValue(hash.digests?.md5)),
-            ("matches", .array(matches.map(\.json))), ("error", JSONValue(hash.error)),
-        ])
+            ("matches", .array(matches.map(\.json))),
+        ]
+        if let videoMatches { members.append(("video_matches", .array(videoMatches.map(\.json)))) }
+        members.append(("error", JSONValue(hash.error)))
+        return .object(members)
     }
 }
 

@@ -31,6 +31,22 @@ public struct BankMatch: Sendable, Hashable {
     public var negative: Bool
     /// A positive match set aside because the same query also matched a negative bank.
     public var suppressed: Bool
+    /// The bank's category, which an entry's own category overrides.
+    public var bankCategory: String? = nil
+
+    public init(
+        bank: String, entry: UInt32, hash: HashValue, distance: Int, variant: DihedralVariant, negative: Bool,
+        suppressed: Bool, bankCategory: String? = nil
+    ) {
+        self.bank = bank
+        self.entry = entry
+        self.hash = hash
+        self.distance = distance
+        self.variant = variant
+        self.negative = negative
+        self.suppressed = suppressed
+        self.bankCategory = bankCategory
+    }
 }
 
 /// What to match: PDQ (with its quality and, optionally, its dihedral variants) and digests.
@@ -120,7 +136,8 @@ public struct BankMatcher: Sendable {
                     keep(
                         BankMatch(
                             bank: bank.profile.name, entry: m.payload, hash: HashValue(m.hash), distance: m.distance,
-                            variant: variant, negative: bank.profile.negative, suppressed: false))
+                            variant: variant, negative: bank.profile.negative, suppressed: false,
+                            bankCategory: bank.profile.category))
                 }
             }
             for digest in query.digests {
@@ -128,7 +145,7 @@ public struct BankMatcher: Sendable {
                     keep(
                         BankMatch(
                             bank: bank.profile.name, entry: payload, hash: digest, distance: 0, variant: .original,
-                            negative: bank.profile.negative, suppressed: false))
+                            negative: bank.profile.negative, suppressed: false, bankCategory: bank.profile.category))
                 }
             }
         }

@@ -10,16 +10,25 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Seconds, for 429 and 503 answers.
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
+    }
+
+    /// `{"error": {"code", "message"}}`.
+    public var json: JSONValue {
+        .object([("error", .object([("code", .string(code)), ("message", .string(message))]))])
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = JSONValue.object([("error", .object([("code", .string(code)), ("message", .string(message))]))])
-        return Response.json(body, status: status)
+        var response = Response.json(json, status: status)
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 
     static func unauthorized() -> APIError {
@@ -34,8 +43,13 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 extension Response {
     /// A JSON response from an ordered JSON value.
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        json(text: value.serialized, status: status)
+    }
+
+    /// A JSON response from JSON text (a stored result).
+    static func json(text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized + "\n")))
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
     }
 }

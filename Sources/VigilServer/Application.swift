@@ -1,52 +1,63 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import VigilMedia
 import VigilStore
 
-/// What `vigil serve` runs with.
-public struct ServerConfiguration: Sendable {
-    public var host: String
-    public var port: Int
-    /// Database, index cache and (later) evidence live here.
-    public var dataDirectory: String
-    public var limits: MediaLimits
-    /// The largest media body accepted.
-    public var maxBodyBytes: Int
-    /// The largest JSON body accepted.
-    public var maxJSONBytes: Int
-
-    public init(
-        host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./vigil-data",
-        limits: MediaLimits = MediaLimits(maxBytes: 64 << 20), maxBodyBytes: Int = 64 << 20, maxJSONBytes: Int = 16 << 20
-    ) {
-        self.host = host
-        self.port = port
-        self.dataDirectory = dataDirectory
-        self.limits = limits
-        self.maxBodyBytes = maxBodyBytes
-        self.maxJSONBytes = maxJSONBytes
-    }
-
-    public var databasePath: String { dataDirectory + "/vigil.sqlite" }
-}
-
-/// Builds the Vigil HTTP application: API-key auth, the versioned JSON API and health checks.
-/// The embedded store is opened (and migrated) from `configuration.dataDirectory`.
+/// Builds the Vigil HTTP application: API-key auth with per-key rate limits, metrics, the
+/// versioned JSON API and health checks, plus its long-lived services (async scan workers, the
+/// webhook dispatcher), all run with graceful shutdown by `runService()`. The embedded store is
+/// opened (and migrated) from `configuration.dataDirectory`.
 public func buildApplication(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "vigil")) throws
     -> some ApplicationProtocol
 {
+    try configuration.validate(source: "the configuration")
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     let store = try SQLiteBankStore(path: configuration.databasePath)
+    let key =
+        try configuration.evidenceKey.map { text throws(StoreError) in
+            guard let key = EvidenceVault.parseKey(text) else {
+                throw StoreError(.invalid, "VIGIL_EVIDENCE_KEY must be 64 hex digits or base64 of 32 bytes")
+            }
+            return key
+        } ?? EvidenceVault.loadKey(path: configuration.resolvedEvidenceKeyFile, create: configuration.evidenceKeyFile == nil)
+    let evidence = try EvidenceVault(directory: configuration.evidenceDirectory, key: key)
+    let spool = try EvidenceVault(directory: configuration.spoolDirectory, key: key)
+
+    var clientConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+    clientConfiguration.timeout = .init(connect: .seconds(5), read: .seconds(10))
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+    let metrics = ServiceMetrics()
+    let matchers = MatcherCache(store: store, cacheDirectory: configuration.dataDirectory + "/index-cache")
+    let scans = ScanService(
+        configuration: configuration, store: store, matchers: matchers, evidence: evidence, spool: spool,
+        fetcher: URLFetcher(client: client, policy: configuration.fetch), metrics: metrics, logger: logger)
+    let signal = WakeSignal()
+    // Before any request can start a scan: interrupted scans from a previous run are requeued or failed.
+    try scans.recover()
+
     let router = Router(context: VigilRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: MethodMiddleware())
-    router.add(middleware: APIKeyMiddleware(keys: store))
+    router.add(middleware: APIKeyMiddleware(keys: store, limiter: configuration.rateLimit.map(RateLimiter.init)))
     Routes(
-        configuration: configuration, store: store,
-        matchers: MatcherCache(store: store, cacheDirectory: configuration.dataDirectory + "/index-cache")
+        configuration: configuration, store: store, matchers: matchers, scans: scans, metrics: metrics,
+        wake: { signal.wake() }
     ).register(on: router)
+
+    // Shut down in reverse order: the dispatcher and workers stop before the HTTP client they use.
+    let services: [any Service] = [
+        HTTPClientService(client: client),
+        ScanWorkerService(scans: scans, workers: configuration.asyncWorkers, signal: signal),
+        WebhookDispatcher(
+            store: store, targets: Dictionary(configuration.webhooks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
+            client: client, logger: logger),
+    ]
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),
+        services: services,
         logger: logger)
 }

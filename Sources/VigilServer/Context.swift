@@ -27,6 +27,7 @@ public struct VigilRequestContext: RequestContext {
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = VigilRequestContext
     let keys: any KeyStore
+    var limiter: RateLimiter?
     static let open: Set<String> = ["/healthz", "/readyz", "/openapi.json"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
@@ -42,6 +43,11 @@ struct APIKeyMiddleware: RouterMiddleware {
             throw APIError(.serviceUnavailable, "store_unavailable", "the key store is unavailable")
         }
         guard let key else { throw APIError(.unauthorized, "unauthorized", "unknown or revoked API key") }
+        if let wait = limiter?.take(key.id) {
+            throw APIError(
+                .tooManyRequests, "rate_limited", "this API key is over its request rate",
+                retryAfter: max(1, Int(wait.rounded(.up))))
+        }
         var context = context
         context.key = key
         return try await next(request, context)

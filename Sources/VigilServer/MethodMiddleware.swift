@@ -8,10 +8,11 @@ struct MethodMiddleware: RouterMiddleware {
 
     /// Path patterns (`*` is one segment) and the methods each serves.
     static let routes: [(pattern: [String], methods: [HTTPRequest.Method])] = [
-        (["healthz"], [.get]), (["readyz"], [.get]), (["openapi.json"], [.get]),
-        (["v1", "hash"], [.post]), (["v1", "scan"], [.post]), (["v1", "lookup"], [.post]),
+        (["healthz"], [.get]), (["readyz"], [.get]), (["openapi.json"], [.get]), (["metrics"], [.get]),
+        (["v1", "hash"], [.post]), (["v1", "scan"], [.post]), (["v1", "scans", "*"], [.get]), (["v1", "lookup"], [.post]),
         (["v1", "banks"], [.get, .post]), (["v1", "banks", "*"], [.get, .delete]),
-        (["v1", "banks", "*", "entries"], [.get, .post]),
+        (["v1", "banks", "*", "entries"], [.get, .post]), (["v1", "banks", "*", "import"], [.post]),
+        (["v1", "audit"], [.get]),
     ]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response

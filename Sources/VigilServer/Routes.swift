@@ -15,15 +15,20 @@ struct Routes: Sendable {
     let configuration: ServerConfiguration
     let store: SQLiteBankStore
     let matchers: MatcherCache
+    let scans: ScanService
+    let metrics: ServiceMetrics
+    /// Wakes the async workers when a scan is queued.
+    let wake: @Sendable () -> Void
 
     func register(on router: Router<VigilRequestContext>) {
         router.get("/healthz") { _, _ in Response.json(.object([("status", .string("ok"))])) }
         router.get("/readyz") { _, _ in
             do {
                 _ = try store.banks()
+                _ = try matchers.current()
                 return Response.json(.object([("status", .string("ready"))]))
             } catch {
-                throw APIError(.serviceUnavailable, "not_ready", "the database is unavailable")
+                throw APIError(.serviceUnavailable, "not_ready", "the database or the index is unavailable")
             }
         }
         router.get("/openapi.json") { _, _ in
@@ -31,8 +36,10 @@ struct Routes: Sendable {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
+        router.get("/metrics") { _, context in try metricsText(context) }
         router.post("/v1/hash") { request, context in try await hash(request, context) }
         router.post("/v1/scan") { request, context in try await scan(request, context) }
+        router.get("/v1/scans/:id") { _, context in try showScan(context) }
         router.post("/v1/lookup") { request, context in try await lookup(request, context) }
         router.get("/v1/banks") { _, context in try listBanks(context) }
         router.post("/v1/banks") { request, context in try await createBank(request, context) }
@@ -40,40 +47,134 @@ struct Routes: Sendable {
         router.delete("/v1/banks/:name") { _, context in try deleteBank(context) }
         router.post("/v1/banks/:name/entries") { request, context in try await changeEntries(request, context) }
         router.get("/v1/banks/:name/entries") { request, context in try listEntries(request, context) }
+        router.post("/v1/banks/:name/import") { request, context in try await importList(request, context) }
+        router.get("/v1/audit") { request, context in try auditLog(request, context) }
     }
 
     // MARK: Media
 
     func hash(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         _ = try context.require(.scan)
-        let dihedral = request.uri.queryParameters["dihedral"].map(String.init)
-        guard dihedral == nil || dihedral == "true" || dihedral == "false" else {
-            throw APIError(.badRequest, "bad_parameter", "dihedral must be true or false")
+        let dihedral = try flag(request, "dihedral")
+        let media = try await mediaInput(request)
+        let bytes: [UInt8]
+        switch media {
+        case .media(let b): bytes = b
+        case .url(let url): bytes = try await scans.fetcher.fetch(url)
         }
-        let record = try await hashBody(request, dihedral: dihedral == "true")
-        return Response.json(record.json)
+        let hashed = try await scans.hash(bytes, dihedral: dihedral)
+        return Response.json(hashed.record.json)
     }
 
+    /// `POST /v1/scan`: synchronous by default; `?async=true` spools the media and answers 202.
+    /// An `Idempotency-Key` makes a retry return the first request's scan.
     func scan(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let key = try context.require(.scan)
-        let record = try await hashBody(request, dihedral: true)
-        let matches = try matcher().match(record.matchQuery)
-        let positive = matches.filter { !$0.negative && !$0.suppressed }
-        let verdict = positive.isEmpty ? "allow" : "block"
-        let resolved = try resolve(matches, for: key)
-        return Response.json(
-            .object([
-                ("id", .string(UUID().uuidString.lowercased())), ("verdict", .string(verdict)), ("signals", .array([])),
-                ("matches", .array(resolved)), ("hashes", hashesJSON(record)),
-            ]))
+        let asynchronous = try flag(request, "async")
+        let idempotencyKey = try Self.idempotencyKey(request)
+        let input = try await mediaInput(request)
+        if case .url(let url) = input { _ = try scans.fetcher.parse(url) }
+        let fingerprint = ScanService.fingerprint(input, asynchronous: asynchronous)
+        let id = UUID().uuidString.lowercased()
+        var spooled: String?
+        if asynchronous, case .media(let bytes) = input {
+            spooled = try storeCall { () throws(StoreError) in try scans.spool.store(bytes, name: id + ".bin") }
+        }
+        var url: String?
+        if case .url(let u) = input { url = u }
+        let outcome: SubmitOutcome
+        do {
+            outcome = try storeCall { () throws(StoreError) in
+                try store.submitScan(
+                    ScanSubmission(
+                        id: id, keyID: key.id, idempotencyKey: idempotencyKey, fingerprint: fingerprint,
+                        asynchronous: asynchronous, spool: spooled, url: url))
+            }
+        } catch {
+            if let spooled { scans.spool.remove(spooled) }
+            throw error
+        }
+        switch outcome {
+        case .existing(let earlier):
+            if let spooled { scans.spool.remove(spooled) }
+            guard earlier.fingerprint == fingerprint else {
+                throw APIError(
+                    .unprocessableContent, "idempotency_mismatch",
+                    "this Idempotency-Key was used for a different request")
+            }
+            var response = try replay(earlier)
+            response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+            return response
+        case .created(let created):
+            if asynchronous {
+                wake()
+                return queuedResponse(created)
+            }
+            guard let finished = await scans.run(scanID: created.id, input: input, key: key) else {
+                throw APIError(.serviceUnavailable, "store_unavailable", "the scan could not be recorded")
+            }
+            return try replay(finished)
+        }
     }
 
-    /// Reads the raw body (bounded), then hashes it; media errors become 4xx answers.
-    private func hashBody(_ request: Request, dihedral: Bool) async throws -> HashRecord {
-        if let type = request.headers[.contentType], type.hasPrefix("application/json") || type.hasPrefix("multipart/") {
-            throw APIError(
-                .unsupportedMediaType, "unsupported_media_type",
-                "send the media itself as the request body (application/octet-stream or image/*)")
+    /// The answer for a stored scan: its result, its error, or where it is in the queue.
+    private func replay(_ scan: ScanRecord) throws -> Response {
+        switch scan.status {
+        case .done: return Response.json(text: scan.result ?? "{}")
+        case .failed:
+            return Response.json(
+                text: scan.error ?? "{}", status: HTTPResponse.Status(code: scan.errorStatus ?? 422))
+        case .queued: return queuedResponse(scan)
+        case .running:
+            if scan.asynchronous { return queuedResponse(scan) }
+            throw APIError(.conflict, "in_progress", "a request with this Idempotency-Key is still being processed")
+        }
+    }
+
+    private func queuedResponse(_ scan: ScanRecord) -> Response {
+        var response = Response.json(
+            .object([
+                ("id", .string(scan.id)), ("status", .string(scan.status.rawValue)),
+                ("location", .string("/v1/scans/\(scan.id)")),
+            ]), status: .accepted)
+        response.headers[.location] = "/v1/scans/\(scan.id)"
+        return response
+    }
+
+    /// `GET /v1/scans/{id}`: only the key that submitted the scan (or an admin) sees it; others
+    /// get 404, so ids cannot be probed.
+    func showScan(_ context: VigilRequestContext) throws -> Response {
+        let key = try context.require(.scan)
+        let id = context.parameters.get("id") ?? ""
+        guard let scan = try storeCall({ () throws(StoreError) in try store.scan(id: id) }),
+            scan.keyID == key.id || key.allows(.admin)
+        else { throw APIError(.notFound, "unknown_scan", "no scan with that id") }
+        switch scan.status {
+        case .done: return Response.json(text: scan.result ?? "{}")
+        case .failed:
+            let error = scan.error ?? "{}"
+            return Response.json(
+                text: "{\"id\":\(JSONText.quoted(scan.id)),\"status\":\"failed\",\"http_status\":\(scan.errorStatus ?? 422),"
+                    + "\"error\":\(Self.errorObject(error))}")
+        case .queued, .running:
+            return Response.json(.object([("id", .string(scan.id)), ("status", .string(scan.status.rawValue))]))
+        }
+    }
+
+    /// The inner `{"code","message"}` of a stored `{"error": {...}}` text.
+    private static func errorObject(_ text: String) -> String {
+        guard text.hasPrefix("{\"error\":"), text.hasSuffix("}") else { return text }
+        return String(text.dropFirst("{\"error\":".count).dropLast())
+    }
+
+    /// The media of a request: a raw body (any type but JSON and multipart), a multipart form's
+    /// file part, or a JSON body `{"url": "..."}`.
+    private func mediaInput(_ request: Request) async throws -> ScanInput {
+        let type = request.headers[.contentType]?.lowercased() ?? "application/octet-stream"
+        if type.hasPrefix("application/json") {
+            struct URLRequest: Decodable { var url: String }
+            let body = try await decodeJSON(URLRequest.self, request)
+            return .url(body.url)
         }
         let body: ByteBuffer
         do {
@@ -81,36 +182,89 @@ struct Routes: Sendable {
         } catch {
             throw APIError(.contentTooLarge, "too_large", "the body exceeds \(configuration.maxBodyBytes) bytes")
         }
+        if type.hasPrefix("multipart/form-data") {
+            return .media(try MultipartMedia.extract(body, contentType: type))
+        }
+        // curl's --data-binary says application/x-www-form-urlencoded; the bytes are sniffed anyway.
+        if type.hasPrefix("multipart/") || type.hasPrefix("text/") || type.hasPrefix("application/xml") {
+            throw APIError(
+                .unsupportedMediaType, "unsupported_media_type",
+                "send the media as the body (application/octet-stream, image/*, video/*), as multipart/form-data, "
+                    + "or a JSON body with a url")
+        }
         let bytes = Array(buffer: body)
         guard !bytes.isEmpty else { throw APIError(.badRequest, "empty", "the request body is empty") }
-        // Decoding and hashing are CPU-bound and block: run them on Dispatch's pool, never on
-        // Swift concurrency's cooperative threads (two of them on this machine).
-        let options = HashOptions(limits: configuration.limits, dihedral: dihedral)
-        let record = await withCheckedContinuation { (continuation: CheckedContinuation<HashRecord, Never>) in
-            DispatchQueue.global().async {
-                var record = HashRecord(path: "")
-                FileHasher(options: options).hash(bytes: bytes, into: &record)
-                continuation.resume(returning: record)
-            }
-        }
-        if let error = record.error {
-            switch MediaError.Code(record.errorCode ?? "") {
-            case .unknownFormat, .unsupportedFormat: throw APIError(.unsupportedMediaType, record.errorCode!, error)
-            case .tooLarge: throw APIError(.contentTooLarge, "too_large", error)
-            case .empty: throw APIError(.badRequest, "empty", error)
-            case .tooManyPixels: throw APIError(.unprocessableContent, "too_many_pixels", error)
-            default: throw APIError(.unprocessableContent, "undecodable", error)
-            }
-        }
-        return record
+        return .media(bytes)
     }
 
-    private func hashesJSON(_ r: HashRecord) -> JSONValue {
-        .object([
-            ("md5", JSONValue(r.digests?.md5)), ("sha1", JSONValue(r.digests?.sha1)), ("sha256", JSONValue(r.digests?.sha256)),
-            ("pdq", JSONValue(r.pdq?.hash.hex)), ("quality", JSONValue(r.pdq?.quality)),
-            ("format", JSONValue(r.format?.rawValue)), ("width", JSONValue(r.width)), ("height", JSONValue(r.height)),
-        ])
+    private func flag(_ request: Request, _ name: String) throws -> Bool {
+        guard let value = request.uri.queryParameters[Substring(name)].map(String.init) else { return false }
+        guard value == "true" || value == "false" else {
+            throw APIError(.badRequest, "bad_parameter", "\(name) must be true or false")
+        }
+        return value == "true"
+    }
+
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let value = request.headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
+        guard (1...255).contains(value.utf8.count), value.utf8.allSatisfy({ (0x21...0x7e).contains($0) }) else {
+            throw APIError(.badRequest, "bad_idempotency_key", "Idempotency-Key must be 1–255 printable ASCII characters")
+        }
+        return value
+    }
+
+    // MARK: Metrics and audit
+
+    func metricsText(_ context: VigilRequestContext) throws -> Response {
+        _ = try context.require(.admin)
+        let banks = try storeCall { () throws(StoreError) in try store.banks() }
+        metrics.gauge("banks", "Banks", value: Double(banks.count))
+        var totals: [String: Int] = [:]
+        for bank in banks {
+            for (kind, n) in try storeCall({ () throws(StoreError) in try store.counts(inBank: bank.id) }) {
+                totals[kind.rawValue, default: 0] += n
+            }
+        }
+        for kind in HashKind.allCases {
+            metrics.gauge(
+                "index_hashes", "Hashes in all banks by kind", labels: [("kind", kind.rawValue)],
+                value: Double(totals[kind.rawValue] ?? 0))
+        }
+        let counts = try storeCall { () throws(StoreError) in try store.scanCounts() }
+        for status in [ScanStatus.queued, .running] {
+            metrics.gauge(
+                "scan_queue", "Scans waiting or running", labels: [("status", status.rawValue)],
+                value: Double(counts[status] ?? 0))
+        }
+        let pending = try storeCall { () throws(StoreError) in try store.pendingEventCount() }
+        metrics.gauge("webhook_outbox_pending", "Webhook events not yet delivered", value: Double(pending))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition())))
+    }
+
+    /// `GET /v1/audit?after=&limit=`: the hash-chained log, for admins.
+    func auditLog(_ request: Request, _ context: VigilRequestContext) throws -> Response {
+        _ = try context.require(.admin)
+        let (after, limit) = try paging(request)
+        let entries = try storeCall { () throws(StoreError) in try store.auditEntries(after: after, limit: limit) }
+        let items: [JSONValue] = entries.map { e in
+            .object([
+                ("seq", .int(Int(e.seq))), ("at", .string(e.at)), ("actor", .string(e.actor)), ("action", .string(e.action)),
+                ("subject", JSONValue(e.subject)), ("detail", .string(e.detail)), ("previous", .string(e.previous)),
+                ("sha256", .string(e.sha256)),
+            ])
+        }
+        return Response.json(.object([("entries", .array(items)), ("next_after", JSONValue(entries.last.map { Int($0.seq) }))]))
+    }
+
+    private func paging(_ request: Request) throws -> (Int64, Int) {
+        let after = Int64(request.uri.queryParameters["after"].map(String.init) ?? "0") ?? -1
+        let limit = Int(request.uri.queryParameters["limit"].map(String.init) ?? "1000") ?? -1
+        guard after >= 0, (1...10_000).contains(limit) else {
+            throw APIError(.badRequest, "bad_paging", "after must be ≥ 0 and limit 1–10000")
+        }
+        return (after, limit)
     }
 
     // MARK: Lookup
@@ -152,15 +306,7 @@ struct Routes: Sendable {
 
     /// Match JSON; labels, categories and stored hashes only for keys that may read banks.
     private func resolve(_ matches: [BankMatch], for key: APIKeyRecord) throws -> [JSONValue] {
-        guard key.allows(.banksRead) else {
-            return matches.map { m in
-                .object([
-                    ("bank", .string(m.bank)), ("entry", .int(Int(m.entry))), ("kind", .string(m.hash.kind.rawValue)),
-                    ("distance", .int(m.distance)), ("variant", .string(m.variant.description)),
-                    ("negative", .bool(m.negative)), ("suppressed", .bool(m.suppressed)),
-                ])
-            }
-        }
+        guard key.allows(.banksRead) else { return matches.map(\.redactedJSON) }
         return try storeCall { () throws(StoreError) in try MatchResolver(store: store).resolve(matches) }.map(\.json)
     }
 
@@ -187,7 +333,7 @@ struct Routes: Sendable {
     }
 
     func createBank(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
-        _ = try context.require(.banksWrite)
+        let key = try context.require(.banksWrite)
         let input = try await decodeJSON(NewBankRequest.self, request)
         let bank = try storeCall { () throws(StoreError) in
             try store.createBank(
@@ -195,6 +341,7 @@ struct Routes: Sendable {
                     name: input.name, source: input.source, category: input.category, negative: input.negative ?? false,
                     threshold: input.threshold ?? BankProfile.defaultThreshold))
         }
+        audit(key, "bank.create", bank.name, [("negative", .bool(bank.negative)), ("category", JSONValue(bank.category))])
         return Response.json(try storeCall { () throws(StoreError) in try bankJSON(bank) }, status: .created)
     }
 
@@ -205,9 +352,10 @@ struct Routes: Sendable {
     }
 
     func deleteBank(_ context: VigilRequestContext) throws -> Response {
-        _ = try context.require(.banksWrite)
+        let key = try context.require(.banksWrite)
         let bank = try namedBank(context)
         try storeCall { () throws(StoreError) in try store.deleteBank(named: bank.name) }
+        audit(key, "bank.delete", bank.name, [])
         return Response(status: .noContent)
     }
 
@@ -241,6 +389,11 @@ struct Routes: Sendable {
         let summary = try storeCall { () throws(StoreError) in
             try store.apply(changes, toBank: bank.id, addedBy: "key:\(key.name)")
         }
+        audit(
+            key, "bank.entries", bank.name,
+            [
+                ("added", .int(summary.added)), ("updated", .int(summary.updated)), ("removed", .int(summary.removed)),
+            ])
         return Response.json(
             .object([
                 ("added", .int(summary.added)), ("updated", .int(summary.updated)), ("removed", .int(summary.removed)),
@@ -251,11 +404,7 @@ struct Routes: Sendable {
     func listEntries(_ request: Request, _ context: VigilRequestContext) throws -> Response {
         _ = try context.require(.banksRead)
         let bank = try namedBank(context)
-        let after = Int64(request.uri.queryParameters["after"].map(String.init) ?? "0") ?? -1
-        let limit = Int(request.uri.queryParameters["limit"].map(String.init) ?? "1000") ?? -1
-        guard after >= 0, (1...10_000).contains(limit) else {
-            throw APIError(.badRequest, "bad_paging", "after must be ≥ 0 and limit 1–10000")
-        }
+        let (after, limit) = try paging(request)
         let entries = try storeCall { () throws(StoreError) in try store.entries(inBank: bank.id, after: after, limit: limit) }
         let items: [JSONValue] = entries.map { e in
             .object([
@@ -265,6 +414,64 @@ struct Routes: Sendable {
             ])
         }
         return Response.json(.object([("entries", .array(items)), ("next_after", JSONValue(entries.last.map { Int($0.id) }))]))
+    }
+
+    /// `POST /v1/banks/{name}/import?format=…`: a whole list in any supported format, streamed
+    /// through the importer; bad records are reported by line and do not stop the others.
+    func importList(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        let key = try context.require(.banksWrite)
+        let bank = try namedBank(context)
+        guard let text = request.uri.queryParameters["format"].map(String.init), let format = ListFormat(rawValue: text)
+        else {
+            throw APIError(
+                .badRequest, "bad_format", "format must be one of \(ListFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var wide: HashKind?
+        if let text = request.uri.queryParameters["wide_kind"].map(String.init) {
+            guard let kind = HashKind(rawValue: text), kind == .pdq || kind == .sha256 else {
+                throw APIError(.badRequest, "bad_parameter", "wide_kind must be pdq or sha256")
+            }
+            wide = kind
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "too_large", "the list exceeds \(configuration.maxBodyBytes) bytes")
+        }
+        let bytes = Array(buffer: body)
+        guard !bytes.isEmpty else { throw APIError(.badRequest, "empty", "the list is empty") }
+        let importer = BankImport(store: store, bankID: bank.id, addedBy: "key:\(key.name)", defaultKind: wide)
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<BankImport.Outcome, StoreError>, Never>) in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { () throws(StoreError) in try importer.run(format, from: .bytes(bytes)) })
+            }
+        }
+        let outcome = try storeCall { () throws(StoreError) in try result.get() }
+        audit(
+            key, "bank.import", bank.name,
+            [
+                ("format", .string(format.rawValue)), ("added", .int(outcome.summary.added)),
+                ("removed", .int(outcome.summary.removed)), ("rejected", .int(outcome.problems)),
+            ])
+        return Response.json(
+            .object([
+                ("added", .int(outcome.summary.added)), ("updated", .int(outcome.summary.updated)),
+                ("removed", .int(outcome.summary.removed)), ("missing_removals", .int(outcome.summary.missingRemovals)),
+                ("rejected", .int(outcome.problems)),
+                (
+                    "problems",
+                    .array(outcome.firstProblems.map { .object([("line", .int($0.line)), ("message", .string($0.message))]) })
+                ),
+                ("complete", .bool(outcome.stopped == nil)), ("stopped", JSONValue(outcome.stopped?.message)),
+            ]))
+    }
+
+    /// Records a bank or key change in the audit log (names and counts only).
+    private func audit(_ key: APIKeyRecord, _ action: String, _ subject: String, _ detail: [(String, JSONValue)]) {
+        try? store.appendAudit(
+            AuditDraft(actor: "key:\(key.name)", action: action, subject: subject, detail: JSONValue.object(detail).serialized))
     }
 
     private func namedBank(_ context: VigilRequestContext) throws -> BankRecord {
@@ -302,20 +509,6 @@ struct Routes: Sendable {
             return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
         } catch {
             throw APIError(.badRequest, "malformed_json", "the JSON body is malformed or misses a required field")
-        }
-    }
-
-    /// Maps store errors to HTTP statuses.
-    private func storeCall<T>(_ body: () throws(StoreError) -> T) throws -> T {
-        do {
-            return try body()
-        } catch {
-            switch error.code {
-            case .notFound: throw APIError(.notFound, "not_found", error.message)
-            case .conflict: throw APIError(.conflict, "conflict", error.message)
-            case .invalid: throw APIError(.badRequest, "invalid", error.message)
-            default: throw APIError(.serviceUnavailable, "store_unavailable", "the database is unavailable")
-            }
         }
     }
 }

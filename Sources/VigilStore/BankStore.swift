@@ -197,10 +197,9 @@ public final class BankEntryPages: Sequence, IteratorProtocol {
 }
 
 /// ISO-8601 UTC timestamps with seconds, as stored.
-enum Timestamp {
-    static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
-    }
+public enum Timestamp {
+    public static func now() -> String { string(Date()) }
+
+    /// `Date.ISO8601FormatStyle` is a value type: no formatter object (and its ICU setup) per call.
+    public static func string(_ date: Date) -> String { date.formatted(.iso8601) }
 }

@@ -25,6 +25,15 @@ public struct APIKeyRecord: Sendable, Hashable {
     public var createdAt: String
     public var revoked: Bool
 
+    public init(id: Int64, name: String, prefix: String, scopes: Set<APIScope>, createdAt: String, revoked: Bool) {
+        self.id = id
+        self.name = name
+        self.prefix = prefix
+        self.scopes = scopes
+        self.createdAt = createdAt
+        self.revoked = revoked
+    }
+
     public func allows(_ scope: APIScope) -> Bool { !revoked && (scopes.contains(scope) || scopes.contains(.admin)) }
 }
 

@@ -79,6 +79,7 @@ public final class SQLiteBankStore: BankStore, KeyStore {
                     );
                     """)
         }
+        registerServiceMigrations(&migrator)
         return migrator
     }
 
@@ -279,11 +280,11 @@ public final class SQLiteBankStore: BankStore, KeyStore {
 
     // MARK: Access with one error type
 
-    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try queue.read(body) } catch { throw StoreError(.database, "database read failed: \(Self.describe(error))") }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try queue.write(body)
         } catch let error as StoreError {
@@ -294,7 +295,7 @@ public final class SQLiteBankStore: BankStore, KeyStore {
     }
 
     /// GRDB's description without statement arguments, which could carry list contents.
-    private static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error) -> String {
         if let db = error as? DatabaseError { return "SQLite error \(db.resultCode.rawValue): \(db.message ?? "unknown")" }
         return String(describing: type(of: error))
     }

@@ -44,36 +44,15 @@ extension BanksCommand {
                 throw ValidationError("no bank named \"\(bank)\" (add --create to create it)")
             }
             let progress = ImportProgress(file: file)
-            var batch: [EntryChange] = []
-            var summary = ChangeSummary()
-            var failure: (any Error)?
-            func flush() {
-                guard !batch.isEmpty, failure == nil else { return }
-                do { summary = summary + (try store.apply(batch, toBank: target.id, addedBy: addedBy)) } catch { failure = error }
-                batch.removeAll(keepingCapacity: true)
-            }
-            do {
-                try ListImporter.read(
-                    format, path: file, defaultKind: wideKind,
-                    entry: { entry in
-                        progress.line(entry.line)
-                        batch.append(
-                            EntryChange(
-                                hash: entry.hash, label: entry.label, category: entry.category, externalID: entry.externalID,
-                                remove: entry.deleted))
-                        if batch.count >= 50_000 { flush() }
-                    }, problem: { progress.problem($0) })
-            } catch {
-                flush()
-                progress.finish()
+            let outcome = try BankImport(store: store, bankID: target.id, addedBy: addedBy, defaultKind: wideKind).run(
+                format, from: .path(file), line: { progress.line($0) }, problem: { progress.problem($0) })
+            progress.finish()
+            if let error = outcome.stopped {
                 printError("\(file): import stopped: \(error.message)")
-                printError(Self.describe(summary, problems: progress.problems))
+                printError(Self.describe(outcome.summary, problems: progress.problems))
                 throw ExitCode(1)
             }
-            flush()
-            progress.finish()
-            if let failure { throw failure }
-            print(Self.describe(summary, problems: progress.problems))
+            print(Self.describe(outcome.summary, problems: progress.problems))
             if progress.problems > 0 { throw ExitCode(1) }
         }
 

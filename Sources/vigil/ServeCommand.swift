@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import VigilCore
 import VigilMedia
 import VigilServer
 import VigilStore
@@ -9,31 +10,75 @@ import VigilStore
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the scanning service: hashing, matching and bank management over a JSON API.",
+        abstract: "Run the scanning service: scan, hash, lookup and bank management over a JSON API.",
         discussion: """
-            Endpoints: /healthz and /readyz (open), /openapi.json (open), POST /v1/hash, POST /v1/scan, \
-            POST /v1/lookup, /v1/banks, /v1/banks/{name}, /v1/banks/{name}/entries. Every /v1 endpoint needs an \
-            API key (Authorization: Bearer <key>) with the right scope; create keys with `vigil keys create`. \
-            Stops gracefully on SIGINT/SIGTERM.
+            Endpoints (OpenAPI 3.1 at /openapi.json): /healthz and /readyz (open), /openapi.json (open), \
+            /metrics (Prometheus; admin key), POST /v1/scan (raw body, multipart/form-data or {"url": ...}; \
+            ?async=true answers 202; Idempotency-Key makes retries return the first scan), GET /v1/scans/{id}, \
+            POST /v1/hash, POST /v1/lookup, /v1/banks, /v1/banks/{name}, /v1/banks/{name}/entries, \
+            POST /v1/banks/{name}/import?format=..., GET /v1/audit (admin). Every other endpoint needs an API key \
+            (Authorization: Bearer <key>) with the right scope; create keys with `vigil keys create`.
+
+            Settings come from defaults, then --config FILE (JSON: host, port, data, limits, hashing, watermarks, \
+            fetch, webhooks, rate_limit, evidence, async_workers, policy; see docs/SERVICE.md), then the \
+            environment (VIGIL_HOST, VIGIL_PORT, VIGIL_DATA, VIGIL_EVIDENCE_KEY, VIGIL_EVIDENCE_KEY_FILE, \
+            VIGIL_WEBHOOK_URL with VIGIL_WEBHOOK_SECRET, VIGIL_FETCH_ALLOW_PRIVATE, VIGIL_RATE_LIMIT_RPS, \
+            VIGIL_HASHING), then these flags. Evidence and queued media are encrypted with AES-256-GCM; without a \
+            configured key, DATA/evidence.key is created on first start. Stops gracefully on SIGINT/SIGTERM.
             """)
 
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port = 8080
-    @Option(help: "Data directory (database, index cache).") var data = "./vigil-data"
-    @Option(help: "Largest request body accepted, in bytes.") var maxBodyBytes = 64 << 20
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (default 8080).") var port: Int?
+    @Option(help: "Data directory: database, index cache, evidence, spool (default ./vigil-data).") var data: String?
+    @Option(help: "A JSON configuration file.") var config: String?
+    @Option(help: "Largest request body accepted, in bytes (default 64 MiB).") var maxBodyBytes: Int?
 
     func validate() throws {
-        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
-        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be 0–65535") }
+        if let maxBodyBytes, maxBodyBytes <= 0 { throw ValidationError("--max-body-bytes must be positive") }
     }
 
     func run() async throws {
         var logger = Logger(label: "vigil")
         logger.logLevel = .info
-        let configuration = ServerConfiguration(
-            host: host, port: port, dataDirectory: data, limits: .init(maxBytes: maxBodyBytes), maxBodyBytes: maxBodyBytes)
+        var configuration = ServerConfiguration()
+        do {
+            if let config { try configuration.apply(file: config) }
+            try configuration.apply(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        if let data { configuration.dataDirectory = data }
+        if let maxBodyBytes {
+            configuration.maxBodyBytes = maxBodyBytes
+            configuration.limits.maxBytes = maxBodyBytes
+        }
         let app = try buildApplication(configuration, logger: logger)
         try await app.runService()
+    }
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Check the hash-chained audit log.",
+        subcommands: [Verify.self])
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Walk the audit chain; exit 1 and name the first bad entry if any was edited, deleted or reordered.")
+        @OptionGroup var store: DataOptions
+
+        func run() throws {
+            let result = try store.openStore(create: false).verifyAudit()
+            if let seq = result.firstBadSeq {
+                printError("audit log broken at entry \(seq): \(result.problem ?? "")")
+                throw ExitCode(1)
+            }
+            print("audit log intact: \(result.entries) entries, head \(result.head)")
+        }
     }
 }
 
@@ -59,7 +104,14 @@ struct KeysCommand: ParsableCommand {
                 }
                 parsed.insert(scope)
             }
-            let (record, secret) = try store.openStore(create: true).createKey(name: name, scopes: parsed)
+            let keys = try store.openStore(create: true)
+            let (record, secret) = try keys.createKey(name: name, scopes: parsed)
+            try keys.appendAudit(
+                AuditDraft(
+                    actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")", action: "key.create",
+                    subject: name,
+                    detail: JSONValue.object([("scopes", .array(parsed.map(\.rawValue).sorted().map(JSONValue.string)))])
+                        .serialized))
             print("created key \(record.name) with scopes \(record.scopes.map(\.rawValue).sorted().joined(separator: ","))")
             print(secret)
         }
@@ -84,7 +136,12 @@ struct KeysCommand: ParsableCommand {
         @Argument(help: "Key name.") var name: String
 
         func run() throws {
-            try store.openStore(create: false).revokeKey(named: name)
+            let keys = try store.openStore(create: false)
+            try keys.revokeKey(named: name)
+            try keys.appendAudit(
+                AuditDraft(
+                    actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")", action: "key.revoke",
+                    subject: name))
             print("revoked key \(name)")
         }
     }

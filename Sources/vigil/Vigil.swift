@@ -16,7 +16,7 @@ struct Vigil: AsyncParsableCommand {
         version: VigilVersion.string,
         subcommands: [
             HashCommand.self, MatchCommand.self, BanksCommand.self, ServeCommand.self, KeysCommand.self, WatermarkCommand.self,
-            InspectCommand.self, ScanCommand.self, ReportCommand.self,
+            InspectCommand.self, AuditCommand.self, ScanCommand.self, ReportCommand.self,
         ]
     )
 }

@@ -10,7 +10,7 @@ import VigilStore
 
 /// A server over a fresh data directory, with keys of several scopes.
 struct TestServer {
-    let configuration: ServerConfiguration
+    var configuration: ServerConfiguration
     let full: String, scanOnly: String, lookupOnly: String
 
     init(maxBodyBytes: Int = 1 << 20) throws {
@@ -115,7 +115,7 @@ func hashing() async throws {
         let cases: [(ByteBuffer, HTTPFields, HTTPResponse.Status, String)] = [
             (ByteBuffer(), headers(key), .badRequest, "empty"),
             (ByteBuffer(string: "just text"), headers(key), .unsupportedMediaType, "unknown_format"),
-            (ByteBuffer(string: "{}"), headers(key, json: true), .unsupportedMediaType, "unsupported_media_type"),
+            (ByteBuffer(string: "{}"), headers(key, json: true), .badRequest, "malformed_json"),
             (ByteBuffer(bytes: bombPNG()), headers(key), .unprocessableContent, "too_many_pixels"),
             (ByteBuffer(bytes: Array(scenePictureBMP().prefix(300))), headers(key), .unprocessableContent, "undecodable"),
             (ByteBuffer(repeating: 0xFF, count: 300_000), headers(key), .contentTooLarge, "too_large"),
