@@ -21,26 +21,35 @@ let package = Package(
         .library(name: "VigilIndex", targets: ["VigilIndex"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilWatermark", targets: ["VigilWatermark"]),
+        .library(name: "VigilProvenance", targets: ["VigilProvenance"]),
         .library(name: "VigilCore", targets: ["VigilCore"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
+        .library(name: "VigilTriage", targets: ["VigilTriage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CImageCodecs", path: "Sources/CImageCodecs"),
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
+        .systemLibrary(
+            name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+        .systemLibrary(name: "CVigilZlib", path: "Sources/CVigilZlib"),
         .target(
             name: "VigilMedia",
-            dependencies: ["CImageCodecs"],
+            dependencies: ["CImageCodecs", "CFFmpeg"],
             swiftSettings: strictSettings + hotPathFlags
         ),
         .target(
@@ -64,7 +73,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark",
+                "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark", "VigilProvenance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -80,14 +89,37 @@ let package = Package(
             swiftSettings: strictSettings + hotPathFlags
         ),
         .target(
+            name: "VigilProvenance",
+            dependencies: [
+                "CVigilZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "VigilCore",
-            dependencies: ["VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"],
+            dependencies: [
+                "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark", "VigilProvenance",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilTriage",
+            dependencies: [
+                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark", "CImageCodecs",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "vigil",
             dependencies: [
                 "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilServer", "VigilWatermark",
+                "VigilTriage", "VigilProvenance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -97,6 +129,12 @@ let package = Package(
             name: "vigil-bench",
             dependencies: ["VigilCore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark", "VigilStore"],
             path: "Benchmarks/vigil-bench",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "vigil-provenance-bench",
+            dependencies: ["VigilProvenance"],
+            path: "Benchmarks/vigil-provenance-bench",
             swiftSettings: strictSettings
         ),
         .testTarget(name: "VigilMediaTests", dependencies: ["VigilMedia", "CImageCodecs"], swiftSettings: strictSettings),
@@ -126,8 +164,25 @@ let package = Package(
             name: "VigilWatermarkTests", dependencies: ["VigilWatermark", "VigilMedia", "VigilCore"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "VigilProvenanceTests",
+            dependencies: [
+                "VigilProvenance", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "VigilCoreTests",
-            dependencies: ["VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark"],
+            dependencies: [
+                "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilWatermark", "VigilProvenance",
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilTriageTests",
+            dependencies: [
+                "VigilTriage", "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -9,6 +9,8 @@ public struct CoreError: Error, Sendable, CustomStringConvertible {
         public static let tooLarge = Code("too_large")
         public static let tooDeep = Code("too_deep")
         public static let invalidInput = Code("invalid_input")
+        /// A file Vigil reads (a video bank) is not in the expected format.
+        public static let malformed = Code("malformed")
     }
 
     public let code: Code

@@ -9,15 +9,24 @@ public struct HashOptions: Sendable, Equatable {
     public var dihedral: Bool
     /// Decode JPEGs DCT-scaled so the shorter side stays at least this long; nil is exact mode.
     public var fastShortSide: Int?
+    /// Limits on videos (duration, frame count, decode time).
+    public var videoLimits: VideoLimits
+    /// vPDQ's sampling interval: one frame hashed per this many seconds.
+    public var secondsPerHash: Double
 
     /// The shorter side kept by `--fast`: large enough that the 64×64 PDQ grid still averages
     /// several source pixels per cell (drift is measured in BENCHMARKS.md).
     public static let defaultFastShortSide = 512
 
-    public init(limits: MediaLimits = .default, dihedral: Bool = false, fastShortSide: Int? = nil) {
+    public init(
+        limits: MediaLimits = .default, dihedral: Bool = false, fastShortSide: Int? = nil,
+        videoLimits: VideoLimits = .default, secondsPerHash: Double = 1
+    ) {
         self.limits = limits
         self.dihedral = dihedral
         self.fastShortSide = fastShortSide
+        self.videoLimits = videoLimits
+        self.secondsPerHash = secondsPerHash
     }
 }
 
@@ -61,6 +70,10 @@ public final class FileHasher {
             group.wait()
             record.digests = digestBox.value
         }
+        if let format = record.format, format.isVideo {
+            hashVideo(bytes, into: &record)
+            return false
+        }
         do {
             let decodeOptions = DecodeOptions(limits: options.limits, reducedShortSide: options.fastShortSide)
             let decoded = try decoder.decode(bytes, options: decodeOptions)
@@ -91,7 +104,30 @@ public final class FileHasher {
             record.error = error.message
             record.errorCode = error.code.rawValue
         }
+        if record.format == .gif, record.error == nil {
+            // An animated GIF also gets vPDQ; a failure there leaves the still-image hash alone.
+            var animated = record
+            hashVideo(bytes, into: &animated)
+            if let frames = animated.vpdq, (animated.videoFrameCount ?? 0) > 1 {
+                record.vpdq = frames
+            }
+        }
         return sawFullImage
+    }
+
+    /// Decodes a video through FFmpeg and computes vPDQ (PDQ of one frame per `secondsPerHash`).
+    private func hashVideo(_ bytes: [UInt8], into record: inout HashRecord) {
+        do {
+            let video = try VideoFrames(bytes, limits: options.limits, videoLimits: options.videoLimits)
+            record.width = video.info.width
+            record.height = video.info.height
+            let (features, decoded) = try VPDQ.hashCounting(video, secondsPerHash: options.secondsPerHash)
+            record.vpdq = features
+            record.videoFrameCount = decoded
+        } catch {
+            record.error = error.message
+            record.errorCode = error.code.rawValue
+        }
     }
 }
 

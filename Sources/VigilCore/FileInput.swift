@@ -37,6 +37,29 @@ public enum FileInput {
         return bytes
     }
 
+    /// Size and modification time (nanoseconds since 1970) of the file at `path`, following links;
+    /// nil if it cannot be stat'ed.
+    public static func stamp(_ path: String) -> (size: Int, mtimeNanoseconds: Int64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+            let time = info.st_mtimespec
+        #else
+            let time = info.st_mtim
+        #endif
+        return (Int(info.st_size), Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
+    }
+
+    /// Up to the first `count` bytes of the file (fewer for a short or unreadable file).
+    public static func head(_ path: String, count: Int) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, count) }
+        return Array(bytes.prefix(max(0, n)))
+    }
+
     private static func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
         #if canImport(Glibc)
             Glibc.read(fd, buffer, count)

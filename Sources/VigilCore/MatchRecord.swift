@@ -44,19 +44,25 @@ extension BankMatch {
 public struct MatchRecord: Sendable {
     public var hash: HashRecord
     public var matches: [ResolvedMatch]
+    /// Matches of a video's vPDQ against video banks (nil when no video bank was given).
+    public var videoMatches: [VideoMatch]?
 
-    public init(hash: HashRecord, matches: [ResolvedMatch]) {
+    public init(hash: HashRecord, matches: [ResolvedMatch], videoMatches: [VideoMatch]? = nil) {
         self.hash = hash
         self.matches = matches
+        self.videoMatches = videoMatches
     }
 
     public var json: JSONValue {
-        .object([
+        var members: [(String, JSONValue)] = [
             ("path", .string(hash.path)), ("format", JSONValue(hash.format?.rawValue)),
             ("pdq", JSONValue(hash.pdq?.hash.hex)), ("quality", JSONValue(hash.pdq?.quality)),
             ("md5", JSONValue(hash.digests?.md5)),
-            ("matches", .array(matches.map(\.json))), ("error", JSONValue(hash.error)),
-        ])
+            ("matches", .array(matches.map(\.json))),
+        ]
+        if let videoMatches { members.append(("video_matches", .array(videoMatches.map(\.json)))) }
+        members.append(("error", JSONValue(hash.error)))
+        return .object(members)
     }
 }
 

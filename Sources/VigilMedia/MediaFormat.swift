@@ -13,6 +13,14 @@ public enum MediaFormat: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Whether this is a video container (decoded through FFmpeg; WebM is `matroska`).
+    public var isVideo: Bool {
+        switch self {
+        case .mp4, .mov, .matroska, .avi: true
+        default: false
+        }
+    }
+
     /// Identifies the format from the first bytes of the data, ignoring any file extension.
     public static func sniff(_ bytes: some Collection<UInt8>) -> MediaFormat? {
         let head = Array(bytes.prefix(16))

@@ -3,7 +3,9 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import VigilCore
 import VigilMedia
+import VigilProvenance
 import VigilStore
 
 /// Builds the Vigil HTTP application: API-key auth with per-key rate limits, metrics, the
@@ -32,9 +34,17 @@ public func buildApplication(
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
     let metrics = ServiceMetrics()
     let matchers = MatcherCache(store: store, cacheDirectory: configuration.dataDirectory + "/index-cache")
+    var anchors: TrustAnchors?
+    if let path = configuration.trustAnchorsFile {
+        guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CoreError(.notFound, "\(path): cannot read the trust anchors")
+        }
+        anchors = try TrustAnchors(pem: pem, name: path)
+    }
     let scans = ScanService(
         configuration: configuration, store: store, matchers: matchers, evidence: evidence, spool: spool,
-        fetcher: URLFetcher(client: client, policy: configuration.fetch), metrics: metrics, logger: logger)
+        fetcher: URLFetcher(client: client, policy: configuration.fetch), metrics: metrics, anchors: anchors,
+        logger: logger)
     let signal = WakeSignal()
     // Before any request can start a scan: interrupted scans from a previous run are requeued or failed.
     try scans.recover()

@@ -9,6 +9,7 @@ import VigilCore
 import VigilHashing
 import VigilIndex
 import VigilMedia
+import VigilProvenance
 import VigilStore
 import VigilWatermark
 
@@ -31,10 +32,12 @@ final class ScanService: Sendable {
     let metrics: ServiceMetrics
     let logger: Logger
     private let workers: CodecPool
+    /// C2PA trust anchors from the configuration (nil: signed manifests are `Valid` at most).
+    let anchors: TrustAnchors?
 
     init(
         configuration: ServerConfiguration, store: SQLiteBankStore, matchers: MatcherCache, evidence: EvidenceVault,
-        spool: EvidenceVault, fetcher: URLFetcher, metrics: ServiceMetrics, logger: Logger
+        spool: EvidenceVault, fetcher: URLFetcher, metrics: ServiceMetrics, anchors: TrustAnchors?, logger: Logger
     ) {
         self.configuration = configuration
         self.store = store
@@ -45,6 +48,7 @@ final class ScanService: Sendable {
         self.metrics = metrics
         self.logger = logger
         workers = CodecPool(configuration: configuration)
+        self.anchors = anchors
     }
 
     /// The idempotency fingerprint of a submission.
@@ -105,6 +109,8 @@ final class ScanService: Sendable {
         guard !bytes.isEmpty else { throw APIError(.badRequest, "empty", "the media is empty") }
         let watermarks = configuration.watermarks
         let workers = self.workers
+        // A validator per scan: it checks certificate validity at its creation time.
+        let validator = C2PAValidator(anchors: anchors)
         let hashed = await withCheckedContinuation { (continuation: CheckedContinuation<Hashed, Never>) in
             DispatchQueue.global().async {
                 let worker = workers.take()
@@ -116,10 +122,16 @@ final class ScanService: Sendable {
                     bytes: bytes, into: &record,
                     fullImage: watermarks ? { worker.watermarks.read(decoded: $0, into: &marks) } : nil)
                 var synthetic: SyntheticSignal?
-                if record.error == nil, watermarks {
-                    if !shared { worker.watermarks.read(bytes: bytes, into: &marks) }
+                if record.error == nil {
+                    if watermarks, !shared { worker.watermarks.read(bytes: bytes, into: &marks) }
                     // Images too small for the watermark grid carry no watermark evidence.
-                    synthetic = marks.error == nil ? SyntheticSignal(watermarks: marks.report) : nil
+                    let report = watermarks && marks.error == nil ? marks.report : nil
+                    // C2PA credentials, XMP source types and generator metadata join the watermark
+                    // evidence, validated against the configured trust anchors.
+                    let provenance = try? ProvenanceReport.inspect(bytes, name: "upload", validator: validator)
+                    if report != nil || provenance != nil {
+                        synthetic = SyntheticSignal(watermarks: report, provenance: provenance)
+                    }
                 }
                 continuation.resume(returning: Hashed(record: record, synthetic: synthetic))
             }

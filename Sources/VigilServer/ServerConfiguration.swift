@@ -107,6 +107,8 @@ public struct ServerConfiguration: Sendable {
     /// Worker tasks processing `?async=true` scans.
     public var asyncWorkers: Int
     public var policy: Policy
+    /// A PEM bundle of C2PA trust anchors: manifests signed under them are `Trusted`.
+    public var trustAnchorsFile: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./vigil-data",
@@ -167,9 +169,10 @@ public struct ServerConfiguration: Sendable {
         var evidence: Evidence?
         var asyncWorkers: Int?
         var policy: Policy?
+        var trustAnchors: String?
         enum CodingKeys: String, CodingKey {
             case host, port, data, limits, hashing, watermarks, fetch, webhooks, evidence, policy
-            case rateLimit = "rate_limit", asyncWorkers = "async_workers"
+            case rateLimit = "rate_limit", asyncWorkers = "async_workers", trustAnchors = "trust_anchors"
         }
     }
 
@@ -210,6 +213,7 @@ public struct ServerConfiguration: Sendable {
         }
         if let v = file.asyncWorkers { asyncWorkers = v }
         if let v = file.policy { policy = v }
+        if let v = file.trustAnchors { trustAnchorsFile = v }
         try validate(source: path)
     }
 
@@ -234,6 +238,7 @@ public struct ServerConfiguration: Sendable {
             guard let rps = Double(v), rps >= 0 else { throw CoreError(.invalidInput, "VIGIL_RATE_LIMIT_RPS must be ≥ 0") }
             rateLimit = rps == 0 ? nil : RateLimit(requestsPerSecond: rps, burst: max(1, rps * 2))
         }
+        if let v = environment["VIGIL_TRUST_ANCHORS"] { trustAnchorsFile = v }
         if let v = environment["VIGIL_HASHING"] {
             guard v == "exact" || v == "fast" else { throw CoreError(.invalidInput, "VIGIL_HASHING must be exact or fast") }
             fastHashing = v == "fast"

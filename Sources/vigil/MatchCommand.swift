@@ -8,7 +8,8 @@ import VigilStore
 struct MatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "match",
-        abstract: "Hash files and match them against hash banks (PDQ within each bank's threshold; MD5/SHA-1/SHA-256 exactly).",
+        abstract:
+            "Hash files and match them against hash banks (PDQ within each bank's threshold; MD5/SHA-1/SHA-256 exactly; videos by vPDQ).",
         discussion: """
             PDQ hashes with quality below --quality-floor (default 50) are not matched, as in python-threatexchange. \
             With --dihedral every rotation and flip of the image is also tried. Matching is exact: the index never \
@@ -21,6 +22,15 @@ struct MatchCommand: ParsableCommand {
                             "suppressed"}],
                "error"}
             "suppressed" marks a positive match set aside because the file also matched a negative bank.
+
+            Videos are matched against --video-bank files (JSON lines from `vigil hash --json`, or one video in \
+            vpdq's text format) by python-threatexchange's rule: frames de-duplicated, quality >= 50, distance \
+            <= 31; a bank video matches when the share of the query's frames found in it reaches \
+            --query-match-percent and the share of its frames found in the query reaches \
+            --compare-match-percent, or when the files' MD5s are equal. All frames of all bank videos are in \
+            one index, so a clip is found inside a longer video; "matched_start"/"matched_end" give where (s):
+              "video_matches": [{"video", "query_match_percent", "compare_match_percent", "md5_match",
+                                 "matched_start", "matched_end", "query_start", "query_end"}]
             """
     )
 
@@ -38,6 +48,17 @@ struct MatchCommand: ParsableCommand {
 
     @Option(help: "Skip PDQ matching for hashes of lower quality (0 matches everything).")
     var qualityFloor = BankMatcher.defaultQualityFloor
+
+    @Option(help: "A video bank: `vigil hash --json` output or a vpdq text file (repeatable).")
+    var videoBank: [String] = []
+
+    @Option(help: "Video match: the share of the query's frames (%) that must match a bank video.")
+    var queryMatchPercent = VideoMatchRule().queryMatchPercent
+
+    @Option(help: "Video match: the share of the bank video's frames (%) that must match the query.")
+    var compareMatchPercent = VideoMatchRule().compareMatchPercent
+
+    @OptionGroup var video: VideoOptions
 
     @Flag(help: "Also try the seven rotations and flips of each image.")
     var dihedral = false
@@ -60,16 +81,33 @@ struct MatchCommand: ParsableCommand {
             matcher.addBank(BankProfile(name: hashes, threshold: threshold), entries: entries)
             adHoc[hashes] = labels
         }
-        guard !matcher.profiles.isEmpty else {
-            throw ValidationError("nothing to match against: create banks (vigil banks) or pass --hashes FILE")
+        var bankVideos: [BankVideo] = []
+        for path in videoBank {
+            do throws(CoreError) { bankVideos += try VideoBankFile.load(path) } catch {
+                throw ValidationError(error.message)
+            }
+        }
+        let videoIndex =
+            videoBank.isEmpty
+            ? nil
+            : VideoIndex(
+                bankVideos,
+                rule: VideoMatchRule(queryMatchPercent: queryMatchPercent, compareMatchPercent: compareMatchPercent))
+        guard !matcher.profiles.isEmpty || videoIndex != nil else {
+            throw ValidationError(
+                "nothing to match against: create banks (vigil banks) or pass --hashes FILE or --video-bank FILE")
         }
         let resolver = MatchResolver(store: bankStore, adHocLabels: adHoc)
         let entries = FileWalker().expand(paths)
         let output = RecordPrinter(progress: Progress.onTerminal(total: entries.count))
-        let options = HashOptions(limits: media.limits, dihedral: dihedral)
+        let options = HashOptions(
+            limits: media.limits, dihedral: dihedral, videoLimits: video.limits, secondsPerHash: video.secondsPerHash)
         let (json, floor, frozen) = (self.json, qualityFloor, matcher)
         HashBatch(options: options, jobs: media.jobs).run(entries) { _, record in
             var result = MatchRecord(hash: record, matches: [])
+            if let videoIndex, let frames = record.vpdq {
+                result.videoMatches = videoIndex.match(frames, md5: record.digests?.md5)
+            }
             if record.error == nil {
                 do throws(StoreError) {
                     result.matches = try resolver.resolve(frozen.match(record.matchQuery, qualityFloor: floor))
@@ -85,13 +123,19 @@ struct MatchCommand: ParsableCommand {
 
     static func plain(_ r: MatchRecord) -> String {
         if let error = r.hash.error { return "\(r.hash.path): error: \(error)" }
-        guard !r.matches.isEmpty else { return "\(r.hash.path): no match" }
+        let videoLines = (r.videoMatches ?? []).map { m in
+            "    video \(m.id): query \(Int(m.queryMatchPercent.rounded()))% / compare \(Int(m.compareMatchPercent.rounded()))%"
+                + (m.matchedStart.map { start in String(format: " at %.1f–%.1f s", start, m.matchedEnd ?? start) } ?? "")
+                + (m.md5Match ? "  [md5]" : "")
+        }
+        guard !r.matches.isEmpty || !videoLines.isEmpty else { return "\(r.hash.path): no match" }
         let lines = r.matches.map { m in
             "    \(m.match.bank) entry \(m.match.entry) \(m.match.hash.kind.rawValue) distance \(m.match.distance)"
                 + (m.match.variant == .original ? "" : " (\(m.match.variant))") + (m.label.map { "  \"\($0)\"" } ?? "")
                 + (m.match.negative ? "  [negative bank]" : "") + (m.match.suppressed ? "  [suppressed]" : "")
         }
-        return "\(r.hash.path): \(r.matches.count) match\(r.matches.count == 1 ? "" : "es")\n" + lines.joined(separator: "\n")
+        let count = r.matches.count + videoLines.count
+        return "\(r.hash.path): \(count) match\(count == 1 ? "" : "es")\n" + (lines + videoLines).joined(separator: "\n")
     }
 
     /// Reads `hex[,label]` lines; bad lines are reported by number (never echoing their content).

@@ -20,10 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
             (Authorization: Bearer <key>) with the right scope; create keys with `vigil keys create`.
 
             Settings come from defaults, then --config FILE (JSON: host, port, data, limits, hashing, watermarks, \
-            fetch, webhooks, rate_limit, evidence, async_workers, policy; see docs/SERVICE.md), then the \
+            fetch, webhooks, rate_limit, evidence, async_workers, policy, trust_anchors; see docs/SERVICE.md), then the \
             environment (VIGIL_HOST, VIGIL_PORT, VIGIL_DATA, VIGIL_EVIDENCE_KEY, VIGIL_EVIDENCE_KEY_FILE, \
             VIGIL_WEBHOOK_URL with VIGIL_WEBHOOK_SECRET, VIGIL_FETCH_ALLOW_PRIVATE, VIGIL_RATE_LIMIT_RPS, \
-            VIGIL_HASHING), then these flags. Evidence and queued media are encrypted with AES-256-GCM; without a \
+            VIGIL_HASHING, VIGIL_TRUST_ANCHORS), then these flags. Evidence and queued media are encrypted with AES-256-GCM; without a \
             configured key, DATA/evidence.key is created on first start. Stops gracefully on SIGINT/SIGTERM.
             """)
 

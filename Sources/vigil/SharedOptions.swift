@@ -23,6 +23,29 @@ struct MediaOptions: ParsableArguments {
     var limits: MediaLimits { MediaLimits(maxBytes: maxBytes, maxPixels: maxPixels) }
 }
 
+/// How videos are sampled and bounded, shared by `hash` and `match`.
+struct VideoOptions: ParsableArguments {
+    @Option(help: "vPDQ: hash one frame per this many seconds (the reference's default is 1).")
+    var secondsPerHash = 1.0
+
+    @Option(help: "Refuse videos longer than this many seconds.")
+    var maxVideoSeconds = VideoLimits.default.maxDurationSeconds
+
+    @Option(help: "Give up on a video whose decoding takes longer than this many seconds.")
+    var maxDecodeSeconds = VideoLimits.default.maxDecodeSeconds
+
+    func validate() throws {
+        guard secondsPerHash >= 0, secondsPerHash.isFinite else { throw ValidationError("--seconds-per-hash must be ≥ 0") }
+        guard maxVideoSeconds > 0, maxDecodeSeconds > 0 else {
+            throw ValidationError("--max-video-seconds and --max-decode-seconds must be positive")
+        }
+    }
+
+    var limits: VideoLimits {
+        VideoLimits(maxDurationSeconds: maxVideoSeconds, maxDecodeSeconds: maxDecodeSeconds)
+    }
+}
+
 /// Where Vigil keeps its database and evidence.
 struct DataOptions: ParsableArguments {
     @Option(help: "Data directory (database, evidence).")

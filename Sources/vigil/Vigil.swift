@@ -9,14 +9,15 @@ struct Vigil: AsyncParsableCommand {
         discussion: """
             Vigil computes the fingerprints that hash lists are exchanged in (PDQ bit-exact with Meta's reference, \
             MD5, SHA-1, SHA-256), matches them exactly against hash banks, reads the open invisible watermarks of \
-            generative models, and serves all of it over an authenticated JSON API, with a review console for \
-            analysts under /console/ (`vigil users create`). Bad inputs get a clear error per file; other files are \
-            still processed.
+            generative models, and serves all of it over an authenticated JSON API. `vigil scan` triages whole drives \
+            (ZIPs included) into a resumable case database, and `vigil report` writes it as HTML, JSON, CSV or VICS. \
+            The service has a review console for analysts under /console/ (`vigil users create`). Bad inputs get a \
+            clear error per file; other files are still processed.
             """,
         version: VigilVersion.string,
         subcommands: [
             HashCommand.self, MatchCommand.self, BanksCommand.self, ServeCommand.self, KeysCommand.self, WatermarkCommand.self,
-            InspectCommand.self, AuditCommand.self, UsersCommand.self,
+            InspectCommand.self, AuditCommand.self, ScanCommand.self, ReportCommand.self, UsersCommand.self,
         ]
     )
 }

@@ -90,9 +90,9 @@ private struct HMAWriter: ListWriter {
     func end(_ sink: (String) -> Void) {}
 }
 
-enum CSVText {
+public enum CSVText {
     /// `text` as a CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
-    static func field(_ text: String) -> String {
+    public static func field(_ text: String) -> String {
         let needsQuotes = text.utf8.contains {
             $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
         }

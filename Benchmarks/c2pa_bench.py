@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""`vigil inspect --json` against c2pa-python's Reader on one signed 12 MP JPEG, same run.
+
+Usage: c2pa_bench.py --out DIR --vigil PATH [--runs N]
+
+Makes a benign 4000x3000 JPEG (gradient + seeded noise), signs it with c2pa-python using a
+throw-away CA made by make_c2pa_corpus.py's helpers, checks both tools call it Trusted, then times
+N runs of each: c2pa-python as `Reader(...)` + `.json()` in-process (the reference's library
+cost, no interpreter start) and Vigil as the whole `vigil inspect --json --trust-anchors` process
+(which also decodes the image for the watermark detector), and with --provenance-bench the
+VigilProvenance library in-process on the same file (read + validate). Prints Markdown.
+"""
+
+import argparse
+import io
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts/oracle"))
+import c2pa  # noqa: E402
+
+import make_c2pa_corpus as corpus  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--vigil", required=True)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--build", default="release", help="which build --vigil is, for the table")
+    ap.add_argument("--provenance-bench", help="vigil-provenance-bench: VigilProvenance in-process, same file")
+    args = ap.parse_args()
+    out = args.out.resolve()
+    if out.exists():
+        import shutil
+        shutil.rmtree(out)
+    pki = out / "pki"
+    corpus.make_pki(pki)
+    rng = np.random.default_rng(12)
+    y, x = np.mgrid[0:3000, 0:4000]
+    img = np.stack([(x // 16) % 256, (y // 12) % 256, ((x + y) // 28) % 256], axis=-1).astype(np.int16)
+    img += rng.integers(-12, 12, size=img.shape, dtype=np.int16)
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).save(buf, format="JPEG", quality=90)
+    signed = corpus.sign(buf.getvalue(), "image/jpeg", "es256", pki, "trainedAlgorithmicMedia", 2)
+    path = out / "signed-12mp.jpg"
+    path.write_bytes(signed)
+    anchors = (pki / "ca.pem").read_text()
+    settings = {"verify": {"verify_trust": True}, "trust": {"user_anchors": anchors}}
+
+    def reference():
+        ctx = c2pa.Context.from_dict(settings)
+        with open(path, "rb") as f:
+            reader = c2pa.Reader("image/jpeg", f, context=ctx)
+            reader.json()
+            return reader.get_validation_state()
+
+    def vigil():
+        r = subprocess.run([args.vigil, "inspect", "--json", "--trust-anchors", str(pki / "ca.pem"), str(path)],
+                           capture_output=True, text=True, check=True)
+        return json.loads(r.stdout)["c2pa"]["state"]
+
+    assert reference() == "Trusted", reference()
+    assert vigil() == "Trusted", vigil()
+    times = {"c2pa-python Reader": [], "vigil inspect": []}
+    for _ in range(args.runs):
+        for name, fn in (("c2pa-python Reader", reference), ("vigil inspect", vigil)):
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+    lib = None
+    if args.provenance_bench:
+        r = subprocess.run([args.provenance_bench, str(path), str(pki / "ca.pem"), str(args.runs)],
+                           capture_output=True, text=True, check=True)
+        result = json.loads(r.stdout)
+        assert result["state"] == "Trusted", result
+        lib = result["median_ms"] / 1000
+    ref = statistics.median(times["c2pa-python Reader"])
+    vig = statistics.median(times["vigil inspect"])
+    print(f"Signed 4000x3000 JPEG, {len(signed) / 1e6:.1f} MB, ES256, Trusted; median of {args.runs} runs, interleaved.")
+    print()
+    print("| tool | median | ratio (reference / tool) |")
+    print("|---|---|---|")
+    from importlib.metadata import version
+    print(f"| c2pa-python {version('c2pa-python')} Reader + json (in-process) | {ref * 1000:.1f} ms | 1.00 |")
+    if lib is not None:
+        print(f"| VigilProvenance in-process (`vigil-provenance-bench`, release) | {lib * 1000:.1f} ms | {ref / lib:.2f} |")
+    print(f"| `vigil inspect --json --trust-anchors` (whole process, {args.build} build) | {vig * 1000:.1f} ms | {ref / vig:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
