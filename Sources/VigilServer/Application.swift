@@ -18,7 +18,7 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     try configuration.validate(source: "the configuration")
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-    let store = try SQLiteBankStore(path: configuration.databasePath)
+    let store = try SQLiteBankStore(path: configuration.databasePath, automaticCheckpoints: false)
     let key =
         try configuration.evidenceKey.map { text throws(StoreError) in
             guard let key = EvidenceVault.parseKey(text) else {
@@ -62,6 +62,7 @@ public func buildApplication(
     // Shut down in reverse order: the dispatcher and workers stop before the HTTP client they use.
     let services: [any Service] = [
         HTTPClientService(client: client),
+        CheckpointService(store: store, logger: logger),
         ScanWorkerService(scans: scans, workers: configuration.asyncWorkers, signal: signal),
         WebhookDispatcher(
             store: store, targets: Dictionary(configuration.webhooks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Crypto
+import Dispatch
 import Foundation
 import HTTPTypes
 import Logging
@@ -117,5 +118,30 @@ struct HTTPClientService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         try await client.shutdown()
+    }
+}
+
+/// Runs the database's WAL checkpoints off the request path (commits do not checkpoint in the
+/// server): every quarter second, and once more at shutdown.
+struct CheckpointService: Service {
+    let store: SQLiteBankStore
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(250))
+            await Self.offThread { do { try store.checkpoint() } catch { logger.warning("WAL checkpoint failed") } }
+        }
+        try? store.checkpoint()
+    }
+
+    /// The checkpoint's fsync blocks: keep it off the cooperative threads.
+    static func offThread(_ body: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                body()
+                continuation.resume()
+            }
+        }
     }
 }

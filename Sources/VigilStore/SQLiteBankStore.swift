@@ -5,9 +5,15 @@ import VigilIndex
 /// The embedded store: one SQLite file (WAL) through GRDB, with named, append-only migrations.
 public final class SQLiteBankStore: BankStore, KeyStore {
     private let queue: DatabaseQueue
+    /// The file, for `checkpoint()`.
+    public let path: String?
 
-    /// Opens (creating if needed) the database at `path` and migrates it.
-    public init(path: String) throws(StoreError) {
+    /// Opens (creating if needed) the database at `path` and migrates it. With
+    /// `automaticCheckpoints` off, commits never run a WAL checkpoint (and its fsync) themselves:
+    /// the owner calls `checkpoint()` from a background task instead (the server does, so that no
+    /// request waits for one).
+    public init(path: String, automaticCheckpoints: Bool = true) throws(StoreError) {
+        self.path = path
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
@@ -15,6 +21,7 @@ public final class SQLiteBankStore: BankStore, KeyStore {
                 // WAL with NORMAL sync: durable at checkpoints, never corrupted; a power cut can lose
                 // only the last commits, which a re-run of an import restores.
                 try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+                if !automaticCheckpoints { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             }
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
@@ -25,6 +32,7 @@ public final class SQLiteBankStore: BankStore, KeyStore {
 
     /// An in-memory store, for tests.
     public init() throws(StoreError) {
+        path = nil
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
@@ -32,6 +40,22 @@ public final class SQLiteBankStore: BankStore, KeyStore {
             try Self.migrator.migrate(queue)
         } catch {
             throw StoreError(.database, "cannot open the database: \(Self.describe(error))")
+        }
+    }
+
+    /// Copies committed WAL frames into the database file (PASSIVE: never waits for, nor blocks,
+    /// readers or writers) on a connection of its own; returns the frames left in the WAL.
+    @discardableResult
+    public func checkpoint() throws(StoreError) -> Int {
+        guard let path else { return 0 }
+        do {
+            let connection = try DatabaseQueue(path: path)
+            return try connection.writeWithoutTransaction { db in
+                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)").map { ($0[1] as Int? ?? 0) - ($0[2] as Int? ?? 0) }
+                    ?? 0
+            }
+        } catch {
+            throw StoreError(.database, "checkpoint failed: \(Self.describe(error))")
         }
     }
 

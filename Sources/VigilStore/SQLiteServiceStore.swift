@@ -130,7 +130,13 @@ extension SQLiteBankStore: ServiceStore {
         return try write { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM scan WHERE status = 'queued' ORDER BY created_at, rowid LIMIT 1")
+                    db,
+                    // The literal IN term lets SQLite use the partial index `scan_queue` (a plain
+                    // `status = 'queued'` scans the whole table, results included).
+                    sql: """
+                        SELECT * FROM scan WHERE status IN ('queued', 'running') AND status = 'queued'
+                        ORDER BY created_at, rowid LIMIT 1
+                        """)
             else { return nil }
             var scan = Self.scan(row)
             scan.status = .running
@@ -147,14 +153,17 @@ extension SQLiteBankStore: ServiceStore {
         let now = Timestamp.now()
         return try write { db in
             try db.execute(
-                sql: "UPDATE scan SET status = 'queued', updated_at = ? WHERE status = 'running' AND asynchronous = 1",
+                sql: """
+                    UPDATE scan SET status = 'queued', updated_at = ?
+                    WHERE status IN ('queued', 'running') AND status = 'running' AND asynchronous = 1
+                    """,
                 arguments: [now])
             let requeued = db.changesCount
             try db.execute(
                 sql: """
                     UPDATE scan SET status = 'failed', error_status = 503, updated_at = ?,
                         error = '{"error":{"code":"interrupted","message":"the service stopped while this scan ran"}}'
-                    WHERE status = 'running' AND asynchronous = 0
+                    WHERE status IN ('queued', 'running') AND status = 'running' AND asynchronous = 0
                     """, arguments: [now])
             return (requeued, db.changesCount)
         }
