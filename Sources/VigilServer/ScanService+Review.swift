@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import VigilCore
 import VigilHashing
 import VigilIndex
@@ -23,16 +22,5 @@ extension ScanService {
             id: UUID().uuidString.lowercased(), scanID: scanID, evidenceID: evidenceID, verdict: verdict.rawValue,
             category: category, confidence: confidence, pdq: record.pdq?.hash.hex, filename: nil,
             signals: JSONValue.array(signals).serialized)
-    }
-
-    /// Adds a review item after its scan committed; a failure is logged (without content) and
-    /// leaves the scan's own result intact.
-    func enqueueForReview(_ draft: ReviewItemDraft) {
-        do {
-            try store.enqueueReview(draft)
-        } catch {
-            logger.error(
-                "cannot queue a scan for review", metadata: ["scan": "\(draft.scanID)", "error": "\(error.code.rawValue)"])
-        }
     }
 }

@@ -73,7 +73,6 @@ final class ScanService: Sendable {
     @discardableResult
     func run(scanID: String, input: ScanInput, key: APIKeyRecord) async -> ScanRecord? {
         var completion: ScanCompletion
-        var review: ReviewItemDraft?
         let actor = "key:\(key.name)"
         do {
             let bytes: [UInt8]
@@ -82,7 +81,10 @@ final class ScanService: Sendable {
             case .url(let url): bytes = try await fetcher.fetch(url)
             }
             let hashed = try await hash(bytes)
+            // The review item commits with the scan's result: a crash keeps both or neither.
+            var review: ReviewItemDraft?
             (completion, review) = try decide(scanID: scanID, hashed: hashed, bytes: bytes, key: key, actor: actor)
+            completion.review = review
         } catch {
             let apiError = error as? APIError ?? APIError(.unprocessableContent, "scan_failed", "the scan failed")
             completion = ScanCompletion(
@@ -97,7 +99,6 @@ final class ScanService: Sendable {
             logger.error("cannot record a scan outcome", metadata: ["scan": "\(scanID)", "error": "\(error.code.rawValue)"])
             return nil
         }
-        if let review { enqueueForReview(review) }
         metrics.scan(
             verdict: completion.status == .failed ? "error" : completion.audit.action.replacingOccurrences(of: "scan.", with: ""))
         return try? store.scan(id: scanID)

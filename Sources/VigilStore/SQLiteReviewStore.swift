@@ -177,21 +177,24 @@ extension SQLiteBankStore: ReviewStore {
 
     public func enqueueReview(_ d: ReviewItemDraft) throws(StoreError) {
         let now = Timestamp.now()
-        try write { db in
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO review_item (id, scan_id, evidence_id, verdict, category, category_rank, confidence,
-                        pdq, filename, signals, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    d.id, d.scanID, d.evidenceID, d.verdict, d.category, ReviewDecision.rank(d.category), d.confidence, d.pdq,
-                    d.filename, d.signals, now,
-                ])
-            try Self.appendAudit(
-                AuditDraft(actor: "system", action: "review.enqueue", subject: d.id, detail: #"{"scan":"\#(d.scanID)"}"#),
-                at: now, db)
-        }
+        try write { db in try Self.insertReview(d, at: now, db) }
+    }
+
+    /// Adds a review item (and its audit entry) inside the caller's transaction.
+    static func insertReview(_ d: ReviewItemDraft, at now: String, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO review_item (id, scan_id, evidence_id, verdict, category, category_rank, confidence,
+                    pdq, filename, signals, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                d.id, d.scanID, d.evidenceID, d.verdict, d.category, ReviewDecision.rank(d.category), d.confidence, d.pdq,
+                d.filename, d.signals, now,
+            ])
+        try appendAudit(
+            AuditDraft(actor: "system", action: "review.enqueue", subject: d.id, detail: #"{"scan":"\#(d.scanID)"}"#),
+            at: now, db)
     }
 
     /// Visibility: leads and admins see everything; analysts see items in no case, or in a case they belong to.

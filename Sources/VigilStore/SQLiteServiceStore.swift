@@ -198,6 +198,7 @@ extension SQLiteBankStore: ServiceStore {
                     arguments: [e.id, e.scanID, e.sha256, e.bytes, e.format, e.path, now, e.retainUntil, e.metadata])
             }
             try Self.appendAudit(completion.audit, at: now, db)
+            if let review = completion.review { try Self.insertReview(review, at: now, db) }
         }
     }
 

@@ -176,7 +176,7 @@ public struct EvidenceDraft: Sendable, Equatable {
 }
 
 /// Everything one finished scan writes, committed in one transaction: its result, the webhook
-/// events, the audit entry and the evidence record. A crash leaves all of it or none.
+/// events, the audit entry, the evidence record and the review item. A crash leaves all of it or none.
 public struct ScanCompletion: Sendable {
     public var id: String
     public var status: ScanStatus
@@ -186,10 +186,12 @@ public struct ScanCompletion: Sendable {
     public var events: [OutboxDraft]
     public var audit: AuditDraft
     public var evidence: EvidenceDraft?
+    /// The item this scan adds to the review console's queue.
+    public var review: ReviewItemDraft?
 
     public init(
         id: String, status: ScanStatus, result: String? = nil, error: String? = nil, errorStatus: Int? = nil,
-        events: [OutboxDraft] = [], audit: AuditDraft, evidence: EvidenceDraft? = nil
+        events: [OutboxDraft] = [], audit: AuditDraft, evidence: EvidenceDraft? = nil, review: ReviewItemDraft? = nil
     ) {
         self.id = id
         self.status = status
@@ -199,6 +201,7 @@ public struct ScanCompletion: Sendable {
         self.events = events
         self.audit = audit
         self.evidence = evidence
+        self.review = review
     }
 }
 
