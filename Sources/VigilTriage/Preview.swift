@@ -1,20 +1,6 @@
 import VigilCore
 import VigilMedia
 
-/// A greyscale 8-bit image.
-public struct GreyImage: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
-    public var pixels: [UInt8]
-
-    public init(width: Int, height: Int, pixels: [UInt8]) {
-        precondition(pixels.count == width * height, "grey buffer size does not match its dimensions")
-        self.width = width
-        self.height = height
-        self.pixels = pixels
-    }
-}
-
 /// Report previews: small, greyscale and blurred by default, rendered on the server from the
 /// decoded pixels (the original bytes are never embedded).
 public struct PreviewRenderer: Sendable {
@@ -59,50 +45,11 @@ public struct PreviewRenderer: Sendable {
         return Self.bmp(render(decoded.image))
     }
 
-    /// Downscales (area average) to fit `maxSide`, converts to luma, then blurs.
+    /// Luma, area-averaged to fit `maxSide`, then three box-blur passes (`GreyImage`).
     public func render(_ image: RGBImage) -> GreyImage {
-        let scale = max(1, (max(image.width, image.height) + maxSide - 1) / maxSide)
-        let (w, h) = (max(1, image.width / scale), max(1, image.height / scale))
-        var grey = [UInt8](repeating: 0, count: w * h)
-        image.pixels.withUnsafeBufferPointer { p in
-            for y in 0..<h {
-                for x in 0..<w {
-                    var sum = 0
-                    for sy in (y * scale)..<min(image.height, (y + 1) * scale) {
-                        var o = (sy * image.width + x * scale) * 3
-                        for _ in (x * scale)..<min(image.width, (x + 1) * scale) {
-                            sum += 299 * Int(p[o]) + 587 * Int(p[o + 1]) + 114 * Int(p[o + 2])
-                            o += 3
-                        }
-                    }
-                    grey[y * w + x] = UInt8(min(255, sum / (1000 * scale * scale)))
-                }
-            }
-        }
-        var out = GreyImage(width: w, height: h, pixels: grey)
-        if blurRadius > 0 { for _ in 0..<3 { Self.boxBlur(&out, radius: blurRadius) } }
+        var out = GreyImage(luma: image, maxSide: maxSide)
+        out.boxBlur(radius: blurRadius, passes: 3)
         return out
-    }
-
-    /// One horizontal and one vertical box pass, edges clamped.
-    static func boxBlur(_ image: inout GreyImage, radius r: Int) {
-        let (w, h) = (image.width, image.height)
-        var tmp = image.pixels
-        let n = 2 * r + 1
-        for y in 0..<h {
-            for x in 0..<w {
-                var s = 0
-                for k in -r...r { s += Int(image.pixels[y * w + min(w - 1, max(0, x + k))]) }
-                tmp[y * w + x] = UInt8((s + n / 2) / n)
-            }
-        }
-        for y in 0..<h {
-            for x in 0..<w {
-                var s = 0
-                for k in -r...r { s += Int(tmp[min(h - 1, max(0, y + k)) * w + x]) }
-                image.pixels[y * w + x] = UInt8((s + n / 2) / n)
-            }
-        }
     }
 
     /// An 8-bit palettised (grey ramp) BMP: browsers show it in an `img` data URI.

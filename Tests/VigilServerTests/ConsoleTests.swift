@@ -350,11 +350,12 @@ func previewPipeline() throws {
     let reds = (0..<checker.count).map { decoded.pixels[3 * $0] }
     let blues = (0..<checker.count).map { decoded.pixels[3 * $0 + 2] }
     #expect(reds == checker && blues == checker)
-    let blurred = Preview.png(
-        width: 32, height: 32, grey: Preview.boxBlur(checker, width: 32, height: 32, radius: 2, passes: 3))
+    var soft = GreyImage(width: 32, height: 32, pixels: checker)
+    soft.boxBlur(radius: 2, passes: 3)
+    let blurred = Preview.png(width: 32, height: 32, grey: soft.pixels)
     #expect(try edgeEnergy(ByteBuffer(bytes: blurred)) * 10 < edgeEnergy(ByteBuffer(bytes: png)))
-    let red = Preview.greyscale(RGBImage(width: 1, height: 1, pixels: [255, 0, 0]))
-    #expect(red.grey == [76])  // BT.601: 0.299 × 255
+    let red = GreyImage(luma: RGBImage(width: 1, height: 1, pixels: [255, 0, 0]), maxSide: 8)
+    #expect(red.pixels == [76])  // BT.601: 0.299 × 255
     let rendered = try #require(Preview.render(scenePictureBMP(), revealed: false, limits: .default))
     let image = try ImageDecoder().decode(rendered).image
     #expect(max(image.width, image.height) <= Preview.blurredSide)

@@ -16,70 +16,13 @@ enum Preview {
         let side = revealed ? revealedSide : blurredSide
         guard let decoded = try? ImageDecoder().decode(bytes, options: DecodeOptions(limits: limits, reducedShortSide: side))
         else { return nil }
-        let (width, height, grey) = downscale(greyscale(decoded.image), maxSide: side)
-        let pixels = revealed ? grey : boxBlur(grey, width: width, height: height, radius: blurRadius, passes: 3)
-        return png(width: width, height: height, grey: pixels)
+        var grey = GreyImage(luma: decoded.image, maxSide: side)
+        if !revealed { grey.boxBlur(radius: blurRadius, passes: 3) }
+        return png(width: grey.width, height: grey.height, grey: grey.pixels)
     }
 
     /// A flat mid-grey PNG for media without a still preview.
     static func placeholder() -> [UInt8] { png(width: 8, height: 8, grey: [UInt8](repeating: 128, count: 64)) }
-
-    /// ITU-R BT.601 luma.
-    static func greyscale(_ image: RGBImage) -> (width: Int, height: Int, grey: [UInt8]) {
-        var grey = [UInt8](repeating: 0, count: image.width * image.height)
-        image.pixels.withUnsafeBufferPointer { rgb in
-            for i in 0..<grey.count {
-                let luma = 299 * Int(rgb[3 * i]) + 587 * Int(rgb[3 * i + 1]) + 114 * Int(rgb[3 * i + 2])
-                grey[i] = UInt8(luma / 1000)
-            }
-        }
-        return (image.width, image.height, grey)
-    }
-
-    /// Area-average downscale so that the longer side is at most `maxSide`.
-    static func downscale(_ image: (width: Int, height: Int, grey: [UInt8]), maxSide: Int) -> (Int, Int, [UInt8]) {
-        let (w, h) = (image.width, image.height)
-        guard max(w, h) > maxSide else { return (w, h, image.grey) }
-        let scale = Double(maxSide) / Double(max(w, h))
-        let ow = max(1, Int((Double(w) * scale).rounded())), oh = max(1, Int((Double(h) * scale).rounded()))
-        var out = [UInt8](repeating: 0, count: ow * oh)
-        for y in 0..<oh {
-            let y0 = y * h / oh, y1 = max(y0 + 1, (y + 1) * h / oh)
-            for x in 0..<ow {
-                let x0 = x * w / ow, x1 = max(x0 + 1, (x + 1) * w / ow)
-                var sum = 0
-                for sy in y0..<y1 { for sx in x0..<x1 { sum += Int(image.grey[sy * w + sx]) } }
-                out[y * ow + x] = UInt8(sum / ((y1 - y0) * (x1 - x0)))
-            }
-        }
-        return (ow, oh, out)
-    }
-
-    /// Separable box blur (edges clamped); three passes approximate a Gaussian.
-    static func boxBlur(_ input: [UInt8], width: Int, height: Int, radius: Int, passes: Int) -> [UInt8] {
-        var a = input
-        var b = input
-        func pass(_ src: [UInt8], _ dst: inout [UInt8], horizontal: Bool) {
-            let (lines, length) = horizontal ? (height, width) : (width, height)
-            for line in 0..<lines {
-                func at(_ i: Int) -> Int {
-                    let c = min(max(i, 0), length - 1)
-                    return horizontal ? line * width + c : c * width + line
-                }
-                var sum = 0
-                for i in -radius...radius { sum += Int(src[at(i)]) }
-                for i in 0..<length {
-                    dst[at(i)] = UInt8(sum / (2 * radius + 1))
-                    sum += Int(src[at(i + radius + 1)]) - Int(src[at(i - radius)])
-                }
-            }
-        }
-        for _ in 0..<passes {
-            pass(a, &b, horizontal: true)
-            pass(b, &a, horizontal: false)
-        }
-        return a
-    }
 
     /// An 8-bit greyscale PNG with stored (uncompressed) deflate blocks: previews are tiny.
     static func png(width: Int, height: Int, grey: [UInt8]) -> [UInt8] {
