@@ -442,12 +442,7 @@ struct Routes: Sendable {
         let bytes = Array(buffer: body)
         guard !bytes.isEmpty else { throw APIError(.badRequest, "empty", "the list is empty") }
         let importer = BankImport(store: store, bankID: bank.id, addedBy: "key:\(key.name)", defaultKind: wide)
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<BankImport.Outcome, StoreError>, Never>) in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Result { () throws(StoreError) in try importer.run(format, from: .bytes(bytes)) })
-            }
-        }
+        let result = await blocking { Result { () throws(StoreError) in try importer.run(format, from: .bytes(bytes)) } }
         let outcome = try storeCall { () throws(StoreError) in try result.get() }
         audit(
             key, "bank.import", bank.name,

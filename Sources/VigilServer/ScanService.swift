@@ -104,38 +104,36 @@ final class ScanService: Sendable {
         return try? store.scan(id: scanID)
     }
 
-    /// Hashes (and reads watermarks) on Dispatch's pool: CPU-bound work never runs on the
-    /// cooperative threads. Media errors become 4xx answers.
+    /// Hashes (and reads watermarks and provenance) on the blocking-work pool. Media errors become
+    /// 4xx answers.
     func hash(_ bytes: [UInt8], dihedral: Bool = true) async throws -> Hashed {
         guard !bytes.isEmpty else { throw APIError(.badRequest, "empty", "the media is empty") }
         let watermarks = configuration.watermarks
         let workers = self.workers
         // A validator per scan: it checks certificate validity at its creation time.
         let validator = C2PAValidator(anchors: anchors)
-        let hashed = await withCheckedContinuation { (continuation: CheckedContinuation<Hashed, Never>) in
-            DispatchQueue.global().async {
-                let worker = workers.take()
-                defer { workers.put(worker) }
-                var record = HashRecord(path: "")
-                var marks = WatermarkRecord(path: "", method: .dwtDct)
-                // The watermark reader works on the hasher's decode when it is full-size.
-                let shared = worker.hasher(dihedral: dihedral).hash(
-                    bytes: bytes, into: &record,
-                    fullImage: watermarks ? { worker.watermarks.read(decoded: $0, into: &marks) } : nil)
-                var synthetic: SyntheticSignal?
-                if record.error == nil {
-                    if watermarks, !shared { worker.watermarks.read(bytes: bytes, into: &marks) }
-                    // Images too small for the watermark grid carry no watermark evidence.
-                    let report = watermarks && marks.error == nil ? marks.report : nil
-                    // C2PA credentials, XMP source types and generator metadata join the watermark
-                    // evidence, validated against the configured trust anchors.
-                    let provenance = try? ProvenanceReport.inspect(bytes, name: "upload", validator: validator)
-                    if report != nil || provenance != nil {
-                        synthetic = SyntheticSignal(watermarks: report, provenance: provenance)
-                    }
+        let hashed = await blocking {
+            let worker = workers.take()
+            defer { workers.put(worker) }
+            var record = HashRecord(path: "")
+            var marks = WatermarkRecord(path: "", method: .dwtDct)
+            // The watermark reader works on the hasher's decode when it is full-size.
+            let shared = worker.hasher(dihedral: dihedral).hash(
+                bytes: bytes, into: &record,
+                fullImage: watermarks ? { worker.watermarks.read(decoded: $0, into: &marks) } : nil)
+            var synthetic: SyntheticSignal?
+            if record.error == nil {
+                if watermarks, !shared { worker.watermarks.read(bytes: bytes, into: &marks) }
+                // Images too small for the watermark grid carry no watermark evidence.
+                let report = watermarks && marks.error == nil ? marks.report : nil
+                // C2PA credentials, XMP source types and generator metadata join the watermark
+                // evidence, validated against the configured trust anchors.
+                let provenance = try? ProvenanceReport.inspect(bytes, name: "upload", validator: validator)
+                if report != nil || provenance != nil {
+                    synthetic = SyntheticSignal(watermarks: report, provenance: provenance)
                 }
-                continuation.resume(returning: Hashed(record: record, synthetic: synthetic))
             }
+            return Hashed(record: record, synthetic: synthetic)
         }
         let record = hashed.record
         if let error = record.error {

@@ -130,18 +130,11 @@ struct CheckpointService: Service {
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(250))
-            await Self.offThread { do { try store.checkpoint() } catch { logger.warning("WAL checkpoint failed") } }
-        }
-        try? store.checkpoint()
-    }
-
-    /// The checkpoint's fsync blocks: keep it off the cooperative threads.
-    static func offThread(_ body: @escaping @Sendable () -> Void) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                body()
-                continuation.resume()
+            // The checkpoint's fsync blocks: keep it off the cooperative threads.
+            await blocking {
+                do { try store.checkpoint() } catch { logger.warning("WAL checkpoint failed") }
             }
         }
+        try? store.checkpoint()
     }
 }

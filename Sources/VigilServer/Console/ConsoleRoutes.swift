@@ -365,11 +365,9 @@ struct ConsoleRoutes: Sendable {
     /// A hash of a random password at the standard cost, computed once, checked for unknown names.
     static let decoyHash = (try? PasswordHasher.standard.hash(SQLiteBankStore.randomToken())) ?? ""
 
-    /// scrypt is CPU- and memory-heavy: it runs on Dispatch's pool, not the cooperative threads.
+    /// scrypt is CPU- and memory-heavy: it runs on the blocking-work pool, not the cooperative threads.
     private func verifyOffThread(_ password: String, _ hash: String) async -> Bool {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            DispatchQueue.global().async { continuation.resume(returning: PasswordHasher.verify(password, against: hash)) }
-        }
+        await blocking { PasswordHasher.verify(password, against: hash) }
     }
 
     private func logout(_ request: Request, _ session: ConsoleSession) throws -> Response {
@@ -435,11 +433,7 @@ struct ConsoleRoutes: Sendable {
         {
             let bytes = try evidence.load(String(name))
             let limits = self.limits
-            let rendered = await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
-                DispatchQueue.global().async {
-                    continuation.resume(returning: Preview.render(bytes, revealed: revealed, limits: limits))
-                }
-            }
+            let rendered = await blocking { Preview.render(bytes, revealed: revealed, limits: limits) }
             if let rendered { png = rendered }
         }
         var response = Response(
