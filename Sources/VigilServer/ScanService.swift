@@ -73,6 +73,7 @@ final class ScanService: Sendable {
     @discardableResult
     func run(scanID: String, input: ScanInput, key: APIKeyRecord) async -> ScanRecord? {
         var completion: ScanCompletion
+        var verdict = "error"
         let actor = "key:\(key.name)"
         do {
             let bytes: [UInt8]
@@ -83,8 +84,10 @@ final class ScanService: Sendable {
             let hashed = try await hash(bytes)
             // The review item commits with the scan's result: a crash keeps both or neither.
             var review: ReviewItemDraft?
-            (completion, review) = try decide(scanID: scanID, hashed: hashed, bytes: bytes, key: key, actor: actor)
+            var decided: Verdict
+            (completion, review, decided) = try decide(scanID: scanID, hashed: hashed, bytes: bytes, key: key, actor: actor)
             completion.review = review
+            verdict = decided.rawValue
         } catch {
             let apiError = error as? APIError ?? APIError(.unprocessableContent, "scan_failed", "the scan failed")
             completion = ScanCompletion(
@@ -99,8 +102,7 @@ final class ScanService: Sendable {
             logger.error("cannot record a scan outcome", metadata: ["scan": "\(scanID)", "error": "\(error.code.rawValue)"])
             return nil
         }
-        metrics.scan(
-            verdict: completion.status == .failed ? "error" : completion.audit.action.replacingOccurrences(of: "scan.", with: ""))
+        metrics.scan(verdict: verdict)
         return try? store.scan(id: scanID)
     }
 
@@ -149,7 +151,7 @@ final class ScanService: Sendable {
     }
 
     private func decide(scanID: String, hashed: Hashed, bytes: [UInt8], key: APIKeyRecord, actor: String) throws
-        -> (ScanCompletion, ReviewItemDraft?)
+        -> (ScanCompletion, ReviewItemDraft?, Verdict)
     {
         let record = hashed.record
         let matches = try storeCall { () throws(StoreError) in try matchers.current().match(record.matchQuery) }
@@ -227,7 +229,8 @@ final class ScanService: Sendable {
             completion,
             Self.reviewDraft(
                 scanID: scanID, verdict: decision.verdict, resolved: resolved, record: record, evidenceID: evidenceDraft?.id,
-                signals: signals)
+                signals: signals),
+            decision.verdict
         )
     }
 
@@ -242,7 +245,7 @@ final class ScanService: Sendable {
     // MARK: The async queue
 
     /// Claims and runs queued scans until none is left; returns how many ran.
-    func drainQueue(keys: any KeyStore) async -> Int {
+    func drainQueue() async -> Int {
         var ran = 0
         while let scan = (try? store.claimQueuedScan()) ?? nil {
             ran += 1
@@ -359,7 +362,7 @@ struct ScanWorkerService: Service {
                         }
                         seen = signal.current
                         lastLook = now
-                        _ = await scans.drainQueue(keys: scans.store)
+                        _ = await scans.drainQueue()
                     }
                 }
             }

@@ -5,15 +5,14 @@ import VigilIndex
 /// The embedded store: one SQLite file (WAL) through GRDB, with named, append-only migrations.
 public final class SQLiteBankStore: BankStore, KeyStore {
     private let queue: DatabaseQueue
-    /// The file, for `checkpoint()`.
-    public let path: String?
+    /// The connection `checkpoint()` runs on (only when commits do not checkpoint themselves).
+    private let checkpointer: DatabaseQueue?
 
     /// Opens (creating if needed) the database at `path` and migrates it. With
     /// `automaticCheckpoints` off, commits never run a WAL checkpoint (and its fsync) themselves:
     /// the owner calls `checkpoint()` from a background task instead (the server does, so that no
     /// request waits for one).
     public init(path: String, automaticCheckpoints: Bool = true) throws(StoreError) {
-        self.path = path
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
@@ -25,6 +24,7 @@ public final class SQLiteBankStore: BankStore, KeyStore {
             }
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
+            checkpointer = automaticCheckpoints ? nil : try DatabaseQueue(path: path)
         } catch {
             throw StoreError(.database, "cannot open the database: \(Self.describe(error))", cause: error)
         }
@@ -32,7 +32,7 @@ public final class SQLiteBankStore: BankStore, KeyStore {
 
     /// An in-memory store, for tests.
     public init() throws(StoreError) {
-        path = nil
+        checkpointer = nil
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
@@ -44,13 +44,13 @@ public final class SQLiteBankStore: BankStore, KeyStore {
     }
 
     /// Copies committed WAL frames into the database file (PASSIVE: never waits for, nor blocks,
-    /// readers or writers) on a connection of its own; returns the frames left in the WAL.
+    /// readers or writers) on a connection of its own; returns the frames left in the WAL. A no-op
+    /// when commits checkpoint automatically.
     @discardableResult
     public func checkpoint() throws(StoreError) -> Int {
-        guard let path else { return 0 }
+        guard let checkpointer else { return 0 }
         do {
-            let connection = try DatabaseQueue(path: path)
-            return try connection.writeWithoutTransaction { db in
+            return try checkpointer.writeWithoutTransaction { db in
                 try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)").map { ($0[1] as Int? ?? 0) - ($0[2] as Int? ?? 0) }
                     ?? 0
             }
