@@ -112,7 +112,8 @@ extension ProvenanceReport {
                                     m.ingredients.map {
                                         .object([
                                             ("title", JSONValue($0.title)), ("relationship", JSONValue($0.relationship)),
-                                            ("format", JSONValue($0.format)),
+                                            ("format", JSONValue($0.format)), ("manifest", JSONValue($0.manifest)),
+                                            ("failure_codes", .array($0.failureCodes.map { .string($0) })),
                                         ])
                                     })
                             ),
@@ -156,10 +157,17 @@ extension ProvenanceReport {
 public struct InspectOptions: Sendable {
     public var watermarks: WatermarkOptions
     public var validator: C2PAValidator
+    /// Whether to decode pixels for the invisible-watermark detector; without it only the file's
+    /// declared provenance (C2PA, XMP, EXIF, generator metadata) is read.
+    public var readWatermarks: Bool
 
-    public init(watermarks: WatermarkOptions = WatermarkOptions(), validator: C2PAValidator = C2PAValidator()) {
+    public init(
+        watermarks: WatermarkOptions = WatermarkOptions(), validator: C2PAValidator = C2PAValidator(),
+        readWatermarks: Bool = true
+    ) {
         self.watermarks = watermarks
         self.validator = validator
+        self.readWatermarks = readWatermarks
     }
 }
 
@@ -215,12 +223,16 @@ public final class FileInspector {
     /// Inspects media already in memory. A file the image decoder cannot read (a BMFF video, a
     /// sidecar store) still gets its provenance; the error is reported only when neither part works.
     public func inspect(bytes: [UInt8], sidecar: [UInt8]? = nil, into record: inout InspectRecord) {
-        watermarks.read(bytes: bytes, into: &record.watermark)
+        if options.readWatermarks {
+            watermarks.read(bytes: bytes, into: &record.watermark)
+        } else {
+            record.watermark.format = MediaFormat.sniff(bytes)
+        }
         do {
             record.provenance = try ProvenanceReport.inspect(
                 bytes, name: record.path, validator: options.validator, sidecar: sidecar)
         } catch {
-            if record.watermark.error != nil { record.error = error.message }
+            if !options.readWatermarks || record.watermark.error != nil { record.error = error.message }
         }
         if record.provenance == nil, let error = record.watermark.error { record.error = error }
     }

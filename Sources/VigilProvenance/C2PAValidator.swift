@@ -21,6 +21,11 @@ public struct C2PAReport: Sendable, Equatable {
         public var title: String?
         public var relationship: String?
         public var format: String?
+        /// The label of the ingredient's own active manifest (in this store), when it had one.
+        public var manifest: String?
+        /// The failure codes of the ingredient's validation as its signer recorded them (c2pa-rs
+        /// reports these; the ingredient's manifest is not re-validated here).
+        public var failureCodes: [String]
     }
 
     public var state: State
@@ -80,6 +85,9 @@ public enum C2PAStatus {
     public static let assertionDataHashMatch = "assertion.dataHash.match"
     public static let assertionDataHashMismatch = "assertion.dataHash.mismatch"
     public static let assertionDataHashMalformed = "assertion.dataHash.malformed"
+    public static let assertionBMFFHashMatch = "assertion.bmffHash.match"
+    public static let assertionBMFFHashMismatch = "assertion.bmffHash.mismatch"
+    public static let assertionBMFFHashMalformed = "assertion.bmffHash.malformed"
     public static let algorithmUnsupported = "algorithm.unsupported"
     public static let hardBindingsMissing = "claim.hardBindings.missing"
     public static let manifestMissing = "manifest.missing"
@@ -102,7 +110,12 @@ public struct C2PAValidator: Sendable {
     static let uuidSuffix: [UInt8] = [0x00, 0x11, 0x00, 0x10, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71]
 
     /// Validates `store`, the manifest store embedded in `asset` (the whole file's bytes).
-    public func validate(store: [UInt8], asset: [UInt8]) -> C2PAReport {
+    public func validate(store: [UInt8], asset: [UInt8], name: String = "asset") -> C2PAReport {
+        asset.withUnsafeBytes { validate(store: store, asset: $0, name: name) }
+    }
+
+    /// Validates `store` against `asset` in place (a memory-mapped file, say); `name` names it in errors.
+    public func validate(store: [UInt8], asset: UnsafeRawBufferPointer, name: String = "asset") -> C2PAReport {
         var failures = Set<String>()
         var successes = Set<String>()
         let root: JUMBFBox
@@ -179,7 +192,10 @@ public struct C2PAValidator: Sendable {
                 continue
             }
             let algorithm = reference["alg"]?.string ?? claimAlgorithm
-            guard let digest = Self.digest(algorithm, [Array(store[box.payload])]) else {
+            guard
+                let digest = store.withUnsafeBytes({ Self.digest(algorithm, [UnsafeRawBufferPointer(rebasing: $0[box.payload])]) }
+                )
+            else {
                 failures.insert(C2PAStatus.algorithmUnsupported)
                 continue
             }
@@ -196,8 +212,19 @@ public struct C2PAValidator: Sendable {
                 case false?: failures.insert(C2PAStatus.assertionDataHashMismatch)
                 case nil: failures.insert(C2PAStatus.assertionDataHashMalformed)
                 }
+            } else if Self.baseLabel(label) == "c2pa.hash.bmff" {
+                hasHardBinding = true
+                let outcome = Self.decodedContent(box, store: store).map {
+                    Self.checkBMFFHash(
+                        $0, version: Self.labelVersion(label), asset: asset, claimAlgorithm: claimAlgorithm, name: name)
+                }
+                switch outcome ?? .malformed {
+                case .match: successes.insert(C2PAStatus.assertionBMFFHashMatch)
+                case .mismatch: failures.insert(C2PAStatus.assertionBMFFHashMismatch)
+                case .malformed: failures.insert(C2PAStatus.assertionBMFFHashMalformed)
+                }
             } else if Self.baseLabel(label).hasPrefix("c2pa.hash.") {
-                hasHardBinding = true  // BMFF/box/collection hashes: not verified yet.
+                hasHardBinding = true  // Box and collection hashes: not verified.
             } else if Self.baseLabel(label) == "c2pa.actions" {
                 report.digitalSourceTypes += Self.sourceTypes(box, store: store)
             }
@@ -218,11 +245,17 @@ public struct C2PAValidator: Sendable {
     }
 
     /// A label without its `__N` instance suffix or `.vN` version suffix.
-    static func baseLabel(_ label: String) -> String {
+    static func baseLabel(_ label: String) -> String { splitLabel(label).base }
+
+    /// The `N` of a label's `.vN` suffix (ignoring any `__N` instance), 1 without one.
+    static func labelVersion(_ label: String) -> Int { splitLabel(label).version }
+
+    static func splitLabel(_ label: String) -> (base: String, version: Int) {
         var base = label
         if let r = base.range(of: "__", options: .backwards) { base = String(base[..<r.lowerBound]) }
-        if let r = base.range(of: #"\.v[0-9]+$"#, options: .regularExpression) { base = String(base[..<r.lowerBound]) }
-        return base
+        guard let r = base.range(of: #"\.v[0-9]+$"#, options: .regularExpression) else { return (base, 1) }
+        let version = Int(base[base.index(r.lowerBound, offsetBy: 2)...]) ?? 1
+        return (String(base[..<r.lowerBound]), version)
     }
 
     /// The payload of the first content box of `type` in a superbox.
@@ -259,7 +292,7 @@ public struct C2PAValidator: Sendable {
     }
 
     /// The `c2pa.hash.data` check: nil when the assertion is malformed.
-    func checkDataHash(_ box: JUMBFBox, store: [UInt8], asset: [UInt8], claimAlgorithm: String) -> Bool? {
+    func checkDataHash(_ box: JUMBFBox, store: [UInt8], asset: UnsafeRawBufferPointer, claimAlgorithm: String) -> Bool? {
         guard let assertion = Self.decodedContent(box, store: store), let expected = assertion["hash"]?.byteString else {
             return nil
         }
@@ -271,27 +304,21 @@ public struct C2PAValidator: Sendable {
             ranges.append(start..<(start + length))
         }
         ranges.sort { $0.lowerBound < $1.lowerBound }
-        var pieces: [ArraySlice<UInt8>] = []
+        var pieces: [UnsafeRawBufferPointer] = []
         var at = 0
         for range in ranges {
-            if range.lowerBound > at { pieces.append(asset[at..<range.lowerBound]) }
+            if range.lowerBound > at { pieces.append(UnsafeRawBufferPointer(rebasing: asset[at..<range.lowerBound])) }
             at = max(at, range.upperBound)
         }
-        if at < asset.count { pieces.append(asset[at...]) }
+        if at < asset.count { pieces.append(UnsafeRawBufferPointer(rebasing: asset[at...])) }
         guard let digest = Self.digest(assertion["alg"]?.string ?? claimAlgorithm, pieces) else { return nil }
         return digest == expected
     }
 
-    static func digest<S: Sequence>(_ algorithm: String, _ pieces: S) -> [UInt8]?
-    where S.Element: RandomAccessCollection<UInt8> {
+    static func digest(_ algorithm: String, _ pieces: [UnsafeRawBufferPointer]) -> [UInt8]? {
         func run<H: HashFunction>(_: H.Type) -> [UInt8] {
             var hasher = H()
-            for piece in pieces {
-                // Contiguous bytes go to the hash in one call (DataProtocol's path walks regions).
-                if piece.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
-                    hasher.update(data: Array(piece))
-                }
-            }
+            for piece in pieces { hasher.update(bufferPointer: piece) }
             return Array(hasher.finalize())
         }
         switch algorithm {
@@ -321,17 +348,36 @@ public struct C2PAValidator: Sendable {
         var ingredients: [C2PAReport.Ingredient] = []
         if let assertions = manifest.children.first(where: { $0.isSuperbox && $0.uuidCode == "c2as" }) {
             for box in assertions.children where box.isSuperbox && Self.baseLabel(box.label ?? "") == "c2pa.ingredient" {
-                let value = Self.decodedContent(box, store: store)
-                ingredients.append(
-                    .init(
-                        title: value?["dc:title"]?.string ?? value?["title"]?.string,
-                        relationship: value?["relationship"]?.string, format: value?["dc:format"]?.string))
+                ingredients.append(Self.ingredient(Self.decodedContent(box, store: store)))
             }
         }
         return C2PAReport.Manifest(
             label: manifest.label ?? "", claimVersion: claimBox?.label == "c2pa.claim.v2" ? 2 : 1,
             claimGenerator: generator, title: claim?["dc:title"]?.string ?? claim?["title"]?.string,
             ingredients: ingredients)
+    }
+
+    /// An ingredient assertion (v1–v3) as c2pa-rs reports it: its manifest's label comes from the
+    /// `activeManifest` (v3) or `c2pa_manifest` hashed URI, its failure codes from the validation the
+    /// signer recorded (`validationResults` in v3, `validationStatus` before).
+    static func ingredient(_ value: CBOR?) -> C2PAReport.Ingredient {
+        let reference = value?["activeManifest"] ?? value?["c2pa_manifest"]
+        let manifest = reference?["url"]?.string.flatMap { url -> String? in
+            guard let r = url.range(of: "#jumbf=") else { return nil }
+            let parts = url[r.upperBound...].split(separator: "/")
+            return parts.first == "c2pa" && parts.count > 1 ? String(parts[1]) : nil
+        }
+        var failures = Set<String>()
+        for entry in value?["validationResults"]?["activeManifest"]?["failure"]?.arrayValue ?? [] {
+            if let code = entry["code"]?.string { failures.insert(code) }
+        }
+        for entry in value?["validationStatus"]?.arrayValue ?? [] {
+            if let code = entry["code"]?.string { failures.insert(code) }
+        }
+        return C2PAReport.Ingredient(
+            title: value?["dc:title"]?.string ?? value?["title"]?.string, relationship: value?["relationship"]?.string,
+            format: value?["dc:format"]?.string ?? value?["format"]?.string, manifest: manifest,
+            failureCodes: failures.sorted())
     }
 
     static func name(_ dn: DistinguishedName) -> String? {
@@ -346,4 +392,55 @@ public struct C2PAValidator: Sendable {
         let parts = [organization, common].compactMap { $0 }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
+}
+
+/// The outcome of the `c2pa.hash.bmff` check, in c2pa-rs's three codes.
+enum BMFFOutcome: Equatable { case match, mismatch, malformed }
+
+extension C2PAValidator {
+    /// The `c2pa.hash.bmff` (v2, v3) hard binding of `asset`; see `BMFFHash.plan`.
+    static func checkBMFFHash(
+        _ assertion: CBOR, version: Int, asset: UnsafeRawBufferPointer, claimAlgorithm: String, name: String
+    ) -> BMFFOutcome {
+        guard let exclusions = assertion["exclusions"]?.arrayValue, !exclusions.isEmpty else { return .malformed }
+        // Subsets must be in offset order and must not overlap.
+        for exclusion in exclusions {
+            let subsets = exclusion["subset"]?.arrayValue ?? []
+            var previousEnd: UInt64?
+            for subset in subsets {
+                guard case .unsigned(let offset) = subset["offset"] ?? .null,
+                    case .unsigned(let length) = subset["length"] ?? .null
+                else { return .malformed }
+                if let previousEnd, offset < previousEnd { return .malformed }
+                let (end, overflow) = offset.addingReportingOverflow(length)
+                if overflow { return .malformed }
+                previousEnd = end
+            }
+        }
+        guard let expected = assertion["hash"]?.byteString else {
+            // Without a file-level hash only Merkle maps remain; c2pa-rs accepts an assertion with neither.
+            return assertion["merkle"] == nil ? .match : .mismatch
+        }
+        guard let tree = try? BMFFTree.parse(asset, name: name),
+            let plan = BMFFHash.plan(exclusions, tree: tree, asset: asset, withOffsets: version > 1)
+        else { return .mismatch }
+        // Each offset marker is the box's file offset as a u64, big-endian.
+        var markers: [UInt8] = []
+        for case .offset(let offset) in plan { withUnsafeBytes(of: offset.bigEndian) { markers += $0 } }
+        let digest = markers.withUnsafeBytes { m -> [UInt8]? in
+            var next = 0
+            let pieces = plan.map { piece -> UnsafeRawBufferPointer in
+                switch piece {
+                case .bytes(let range): return UnsafeRawBufferPointer(rebasing: asset[range])
+                case .offset:
+                    next += 8
+                    return UnsafeRawBufferPointer(rebasing: m[(next - 8)..<next])
+                }
+            }
+            return Self.digest(assertion["alg"]?.string ?? claimAlgorithm, pieces)
+        }
+        guard let digest else { return .mismatch }
+        return digest == expected ? .match : .mismatch
+    }
+
 }

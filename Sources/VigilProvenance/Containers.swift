@@ -15,25 +15,33 @@ public struct EmbeddedMetadata: Sendable {
 /// Finds C2PA stores, XMP, EXIF and PNG text in JPEG, PNG, WebP and BMFF (HEIF, MP4) bytes, or a
 /// sidecar `.c2pa` store. Every declared length is checked against the bytes before it is used.
 public enum MetadataExtractor {
-    static let c2paUUID: [UInt8] = [
-        0xd8, 0xfe, 0xc3, 0xd6, 0x1b, 0x0e, 0x48, 0x3c, 0x92, 0x97, 0x58, 0x28, 0x87, 0x7e, 0xc4, 0x81,
-    ]
     static let xmpHeader = Array("http://ns.adobe.com/xap/1.0/\0".utf8)
 
     /// The container format of `bytes`, or nil when it is none of the above.
     public static func format(of bytes: [UInt8]) -> EmbeddedMetadata.Format? {
+        bytes.withUnsafeBytes { format(of: $0) }
+    }
+
+    /// The container format of `bytes` in place (a memory-mapped file, say).
+    public static func format(of bytes: UnsafeRawBufferPointer) -> EmbeddedMetadata.Format? {
+        func at(_ offset: Int, _ text: String) -> Bool {
+            bytes.count >= offset + text.utf8.count && bytes[offset..<(offset + text.utf8.count)].elementsEqual(text.utf8)
+        }
         if bytes.starts(with: [0xff, 0xd8, 0xff]) { return .jpeg }
         if bytes.starts(with: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) { return .png }
-        if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8) {
-            return .webp
-        }
-        if bytes.count >= 8, Array(bytes[4..<8]) == Array("ftyp".utf8) { return .bmff }
-        if bytes.count >= 8, Array(bytes[4..<8]) == Array("jumb".utf8) { return .c2pa }
+        if at(0, "RIFF"), at(8, "WEBP") { return .webp }
+        if at(4, "ftyp") { return .bmff }
+        if at(4, "jumb") { return .c2pa }
         return nil
     }
 
     /// Extracts what `bytes` carries; `name` names the file in errors.
     public static func extract(_ bytes: [UInt8], name: String) throws(ProvenanceError) -> EmbeddedMetadata {
+        try bytes.withUnsafeBytes { raw in Result { () throws(ProvenanceError) in try extract(raw, name: name) } }.get()
+    }
+
+    /// Extracts what `bytes` carries, reading them in place; only the found parts are copied.
+    public static func extract(_ bytes: UnsafeRawBufferPointer, name: String) throws(ProvenanceError) -> EmbeddedMetadata {
         guard let format = format(of: bytes) else {
             throw ProvenanceError(.unsupported, "\(name): not a JPEG, PNG, WebP, BMFF or C2PA file")
         }
@@ -43,21 +51,22 @@ public enum MetadataExtractor {
         case .png: try png(bytes, name: name, into: &meta)
         case .webp: try webp(bytes, name: name, into: &meta)
         case .bmff: try bmff(bytes, name: name, into: &meta)
-        case .c2pa: meta.c2paStore = bytes
+        case .c2pa: meta.c2paStore = Array(bytes)
         }
         return meta
     }
 
-    static func be(_ b: [UInt8], _ at: Int, _ count: Int) -> Int {
+    static func be(_ b: UnsafeRawBufferPointer, _ at: Int, _ count: Int) -> Int {
         var v = 0
         for i in 0..<count { v = v << 8 | Int(b[at + i]) }
         return v
     }
 
-    private static func jpeg(_ b: [UInt8], name: String, into meta: inout EmbeddedMetadata) throws(ProvenanceError) {
+    private static func jpeg(_ b: UnsafeRawBufferPointer, name: String, into meta: inout EmbeddedMetadata) throws(ProvenanceError)
+    {
         var at = 2
         // JUMBF segments by instance number En: (sequence Z, payload).
-        var jumbf: [Int: [(Int, ArraySlice<UInt8>)]] = [:]
+        var jumbf: [Int: [(Int, Slice<UnsafeRawBufferPointer>)]] = [:]
         var order: [Int] = []
         while at + 4 <= b.count {
             guard b[at] == 0xff else { throw ProvenanceError(.malformed, "\(name): JPEG marker expected at \(at)") }
@@ -111,7 +120,8 @@ public enum MetadataExtractor {
         store.count >= 20 && Array(store[12..<16]) == Array("jumd".utf8) && Array(store[16..<20]) == Array("c2pa".utf8)
     }
 
-    private static func png(_ b: [UInt8], name: String, into meta: inout EmbeddedMetadata) throws(ProvenanceError) {
+    private static func png(_ b: UnsafeRawBufferPointer, name: String, into meta: inout EmbeddedMetadata) throws(ProvenanceError)
+    {
         var at = 8
         while at + 12 <= b.count {
             let length = be(b, at, 4)
@@ -124,7 +134,7 @@ public enum MetadataExtractor {
             case "caBX": if meta.c2paStore == nil { meta.c2paStore = Array(data) }
             case "eXIf": if meta.exif == nil { meta.exif = Array(data) }
             case "tEXt", "zTXt", "iTXt":
-                if let entry = try PNGText.decode(type: type, data, name: name) {
+                if let entry = try PNGText.decode(type: type, ArraySlice(data), name: name) {
                     if entry.key == "XML:com.adobe.xmp" {
                         if meta.xmp == nil { meta.xmp = Array(entry.value.utf8) }
                     } else {
@@ -138,7 +148,8 @@ public enum MetadataExtractor {
         }
     }
 
-    private static func webp(_ b: [UInt8], name: String, into meta: inout EmbeddedMetadata) throws(ProvenanceError) {
+    private static func webp(_ b: UnsafeRawBufferPointer, name: String, into meta: inout EmbeddedMetadata) throws(ProvenanceError)
+    {
         func le(_ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 | Int(b[at + 2]) << 16 | Int(b[at + 3]) << 24 }
         var at = 12
         while at + 8 <= b.count {
@@ -159,39 +170,42 @@ public enum MetadataExtractor {
         }
     }
 
-    private static func bmff(_ b: [UInt8], name: String, into meta: inout EmbeddedMetadata) throws(ProvenanceError) {
-        var at = 0
-        while at + 8 <= b.count {
-            var size = be(b, at, 4)
-            var header = 8
-            if size == 1 {
-                guard at + 16 <= b.count else { throw ProvenanceError(.truncated, "\(name): BMFF box at \(at) cut off") }
-                let large = UInt64(be(b, at + 8, 4)) << 32 | UInt64(be(b, at + 12, 4))
-                guard large <= UInt64(b.count - at) else {
-                    throw ProvenanceError(.truncated, "\(name): BMFF box at \(at) runs past the end of the file")
+    static let xmpUUID: [UInt8] = [
+        0xbe, 0x7a, 0xcf, 0xcb, 0x97, 0xa9, 0x42, 0xe8, 0x9c, 0x71, 0x99, 0x94, 0x91, 0xe3, 0xaf, 0xac,
+    ]
+
+    /// The top-level `uuid` boxes: C2PA's (`manifest` purpose) and XMP's.
+    private static func bmff(_ raw: UnsafeRawBufferPointer, name: String, into meta: inout EmbeddedMetadata)
+        throws(ProvenanceError)
+    {
+        let b = raw
+        do {
+            var at = 0
+            while let header = try BMFFTree.header(raw, at: at, name: name) {
+                // An mdat that runs past the end is cut to it (c2pa-rs does the same).
+                let size = header.type == "mdat" ? min(header.size, b.count - at) : header.size
+                guard size >= header.headerLength, size <= b.count - at else {
+                    throw ProvenanceError(.truncated, "\(name): BMFF box '\(header.type)' at \(at) runs past the end of the file")
                 }
-                size = Int(large)
-                header = 16
-            } else if size == 0 {
-                size = b.count - at
-            }
-            guard size >= header, size <= b.count - at else {
-                throw ProvenanceError(.truncated, "\(name): BMFF box at \(at) runs past the end of the file")
-            }
-            let type = String(decoding: b[(at + 4)..<(at + 8)], as: UTF8.self)
-            let body = (at + header)..<(at + size)
-            if type == "uuid", body.count >= 20, Array(b[body.lowerBound..<(body.lowerBound + 16)]) == c2paUUID {
-                // UUID, version and flags, a NUL-terminated purpose, and for "manifest" a u64 offset.
-                let purposeStart = body.lowerBound + 20
-                if let nul = b[purposeStart..<body.upperBound].firstIndex(of: 0) {
-                    let purpose = String(decoding: b[purposeStart..<nul], as: UTF8.self)
-                    let dataStart = nul + 1 + (purpose == "manifest" ? 8 : 0)
-                    if purpose == "manifest", dataStart <= body.upperBound, meta.c2paStore == nil {
-                        meta.c2paStore = Array(b[dataStart..<body.upperBound])
+                let body = (at + header.headerLength)..<(at + size)
+                if header.type == "uuid", body.count >= 16 {
+                    let uuid = b[body.lowerBound..<(body.lowerBound + 16)]
+                    if uuid.elementsEqual(BMFFTree.c2paUUID), body.count >= 20 {
+                        // UUID, version and flags, a NUL-terminated purpose, and for "manifest" a u64 offset.
+                        let purposeStart = body.lowerBound + 20
+                        if let nul = b[purposeStart..<body.upperBound].firstIndex(of: 0) {
+                            let purpose = String(decoding: b[purposeStart..<nul], as: UTF8.self)
+                            let dataStart = nul + 1 + (purpose == "manifest" ? 8 : 0)
+                            if purpose == "manifest", dataStart <= body.upperBound, meta.c2paStore == nil {
+                                meta.c2paStore = Array(b[dataStart..<body.upperBound])
+                            }
+                        }
+                    } else if uuid.elementsEqual(xmpUUID), meta.xmp == nil {
+                        meta.xmp = Array(b[(body.lowerBound + 16)..<body.upperBound])
                     }
                 }
+                at += size
             }
-            at += size
         }
     }
 }

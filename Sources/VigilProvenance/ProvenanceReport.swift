@@ -16,9 +16,21 @@ public struct ProvenanceReport: Sendable {
         _ bytes: [UInt8], name: String, validator: C2PAValidator, sidecar: [UInt8]? = nil,
         alpha: (bytes: [UInt8], width: Int, height: Int)? = nil
     ) throws(ProvenanceError) -> ProvenanceReport {
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(ProvenanceError) in
+                try inspect(raw, name: name, validator: validator, sidecar: sidecar, alpha: alpha)
+            }
+        }.get()
+    }
+
+    /// The same, reading the file's bytes in place (only the metadata found is copied).
+    public static func inspect(
+        _ bytes: UnsafeRawBufferPointer, name: String, validator: C2PAValidator, sidecar: [UInt8]? = nil,
+        alpha: (bytes: [UInt8], width: Int, height: Int)? = nil
+    ) throws(ProvenanceError) -> ProvenanceReport {
         let meta = try MetadataExtractor.extract(bytes, name: name)
         var warnings: [String] = []
-        let c2pa = (sidecar ?? meta.c2paStore).map { validator.validate(store: $0, asset: bytes) } ?? .absent
+        let c2pa = (sidecar ?? meta.c2paStore).map { validator.validate(store: $0, asset: bytes, name: name) } ?? .absent
         var xmp: XMPInfo?
         if let packet = meta.xmp {
             do { xmp = try XMPParser.parse(packet, name: name) } catch { warnings.append(error.message) }

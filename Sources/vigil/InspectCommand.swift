@@ -17,13 +17,16 @@ struct InspectCommand: ParsableCommand {
             c2pa.state is c2pa-rs's validation state: absent, Valid (signature and bindings check out, signer not \
             trusted), Trusted (also chained to an anchor) or Invalid (with c2pa-rs's failure codes). A valid \
             manifest's digitalSourceType outranks unsigned metadata; an Invalid manifest is itself reported as \
-            evidence of tampering. BMFF hashes (c2pa.hash.bmff) are not verified yet.
+            evidence of tampering. In HEIF/MP4 the c2pa.hash.bmff v2/v3 binding is verified (its file-level \
+            hash; Merkle maps of fragmented media are not). Ingredients are listed with the label of their own \
+            manifest and the failure codes their signer recorded. --no-watermarks skips pixel decoding.
 
             With --json, one object per file per line:
               {"path", "format",
                "c2pa": {"state", "failure_codes", "digital_source_types", "claim_generator", "signer",
                         "issuer", "signing_time", "manifests": [{"label", "claim_version", "claim_generator",
-                        "title", "ingredients": [{"title", "relationship", "format"}]}], "store_error"},
+                        "title", "ingredients": [{"title", "relationship", "format", "manifest",
+                        "failure_codes"}]}], "store_error"},
                "xmp": {"digital_source_types", "creator_tool", "exif": {"software", "make", "model",
                        "user_comment"}},
                "generator": [{"tool", "source", "parameters": {...}}],
@@ -37,6 +40,8 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Write one JSON object per file per line.") var json = false
     @Option(help: "PEM bundle of CA certificates a C2PA signer must chain to for the Trusted state.")
     var trustAnchors: String?
+    @Flag(help: "Skip the invisible-watermark detector (no pixel decoding): declared provenance only.")
+    var noWatermarks = false
     @Argument(help: "Files or directories to inspect.") var paths: [String]
 
     func run() throws {
@@ -54,7 +59,8 @@ struct InspectCommand: ParsableCommand {
         let entries = FileWalker().expand(paths)
         let output = RecordPrinter(progress: Progress.onTerminal(total: entries.count))
         let json = self.json
-        let options = InspectOptions(watermarks: WatermarkOptions(limits: media.limits), validator: validator)
+        let options = InspectOptions(
+            watermarks: WatermarkOptions(limits: media.limits), validator: validator, readWatermarks: !noWatermarks)
         InspectBatch(options: options, jobs: media.jobs).run(entries) { _, record in
             output.print(json ? record.json.serialized : Self.plain(record), failed: record.error != nil)
         }

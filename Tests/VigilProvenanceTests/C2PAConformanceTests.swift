@@ -10,6 +10,15 @@ import VigilProvenance
         var state: String
         var failure_codes: [String]
         var error: String?
+        var ingredients: [IngredientExpectation]?
+    }
+
+    struct IngredientExpectation: Decodable, Equatable {
+        var title: String?
+        var format: String?
+        var relationship: String?
+        var active_manifest: String?
+        var failure_codes: [String]
     }
 
     static let corpus = ProcessInfo.processInfo.environment["VIGIL_C2PA_CORPUS"].map { URL(fileURLWithPath: $0) }
@@ -33,6 +42,7 @@ import VigilProvenance
                 pem: String(contentsOf: pki.appendingPathComponent("wrongca.pem"), encoding: .utf8), name: "wrongca.pem"),
         ]
         var compared = 0
+        var withIngredients = 0
         for (name, settings) in expected.sorted(by: { $0.key < $1.key }) {
             let file = corpus.appendingPathComponent("files").appendingPathComponent(name)
             let bytes = try [UInt8](Data(contentsOf: file))
@@ -46,11 +56,23 @@ import VigilProvenance
                 } else {
                     #expect(report.state.rawValue == want.state, "\(name) [\(key)]")
                     #expect(report.failureCodes == want.failure_codes.sorted(), "\(name) [\(key)]")
+                    if let ingredients = want.ingredients {
+                        let got = (report.manifests.last?.ingredients ?? []).map {
+                            IngredientExpectation(
+                                title: $0.title, format: $0.format, relationship: $0.relationship,
+                                active_manifest: $0.manifest, failure_codes: $0.failureCodes)
+                        }
+                        #expect(got == ingredients, "\(name) [\(key)]")
+                        withIngredients += 1
+                    }
                 }
                 compared += 1
             }
         }
         #expect(compared >= 120)
+        // The corpus signs one JPEG with ingredients; BMFF (HEIC, MP4) files are in it too.
+        #expect(withIngredients >= 3)
+        #expect(expected.keys.contains { $0.hasSuffix(".heic") } && expected.keys.contains { $0.hasSuffix(".mp4") })
     }
 
     @Test(.enabled(if: corpus != nil)) func digitalSourceTypeComesFromTheSignedActions() throws {

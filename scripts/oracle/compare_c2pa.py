@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end check of `vigil inspect --json` against c2pa-rs's answers (c2pa.json from
 make_c2pa_corpus.py): for every file and trust setting (no anchors, the test CA, an unrelated CA)
-the C2PA state and failure-code set must equal the reference's. Where c2pa-rs refuses a store it
+the C2PA state and failure-code set (and, where the reference lists ingredients, their title, format,
+relationship, manifest label and recorded failure codes) must equal the reference's. Where c2pa-rs refuses a store it
 cannot parse, Vigil must report it Invalid with a store_error.
 
 Usage: compare_c2pa.py --corpus DIR --vigil PATH
@@ -37,6 +38,14 @@ def main():
                 ok = c2pa.get("state") == "Invalid" and c2pa.get("store_error") is not None
             else:
                 ok = c2pa.get("state") == want["state"] and sorted(c2pa.get("failure_codes", [])) == want["failure_codes"]
+                if "ingredients" in want:
+                    # The active manifest's ingredients: title, format, relationship, their manifest, its failures.
+                    active = (c2pa.get("manifests") or [{}])[-1]
+                    got_ingredients = [{"title": i.get("title"), "format": i.get("format"),
+                                        "relationship": i.get("relationship"), "active_manifest": i.get("manifest"),
+                                        "failure_codes": sorted(i.get("failure_codes", []))}
+                                       for i in active.get("ingredients", [])]
+                    ok = ok and got_ingredients == want["ingredients"]
             if ok:
                 passed += 1
             else:

@@ -14,13 +14,17 @@ Writes
                          copies: a flipped pixel byte, an edited claim, an edited assertion, a
                          truncated store; and sidecar stores (`<stem>.c2pa`) beside an unchanged
                          and a changed asset
+  DIR/files/ingredients-v2.jpg  a JPEG signed with three ingredients (a valid parent, a component
+                         whose own manifest is Invalid, an unsigned input)
   DIR/c2pa.json          for every file and every trust setting ("none": no anchors, "ca": the test
                          CA, "wrong": the unrelated CA): c2pa-rs's validation state ("absent" when
                          it finds no manifest, "error" when it refuses the file) and the set of
-                         failure codes of the active manifest
+                         failure codes of the active manifest, and its ingredients (title, format,
+                         relationship, active manifest label, the failure codes of their validation)
 
-HEIC and MP4 are not signed here: the reference's BMFF hashing (c2pa.hash.bmff) is not implemented
-in Vigil yet, so they are left out of the corpus rather than compared.
+HEIC (pillow-heif's libheif/x265) and MP4 (ffmpeg's libx264, seeded noise) are signed the same way;
+c2pa-rs binds them with c2pa.hash.bmff.v2 (claims v1) and c2pa.hash.bmff.v3 (claims v2). They get
+the same tamper set (the flipped byte is inside `mdat`); sidecars are made for JPEG/PNG/WebP only.
 """
 
 import argparse
@@ -29,6 +33,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +43,9 @@ import c2pa
 
 DST = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 SOURCE_TYPES = ("trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia", "digitalCapture")
-FORMATS = {"jpg": ("image/jpeg", "JPEG"), "png": ("image/png", "PNG"), "webp": ("image/webp", "WEBP")}
+FORMATS = {"jpg": ("image/jpeg", "JPEG"), "png": ("image/png", "PNG"), "webp": ("image/webp", "WEBP"),
+           "heic": ("image/heic", "HEIF"), "mp4": ("video/mp4", None)}
+BMFF = ("heic", "mp4")
 # Markers the tamper steps edit: the first lives only in the claim, the second only in an assertion.
 CLAIM_MARK = b"VigilCorpusGen"
 ASSERTION_MARK = b"vigil-agent-x"
@@ -91,9 +98,26 @@ def benign_image(seed: int, fmt: str) -> bytes:
     img = np.stack([(x * 2) % 256, (y * 2) % 256, (x + y) % 256], axis=-1).astype(np.int16)
     img += rng.integers(-20, 20, size=img.shape)
     img[h // 4:h // 2, w // 4:w // 2] = (30, 140, 200)
+    if fmt == "mp4":
+        return benign_video(np.clip(img, 0, 255).astype(np.uint8), seed)
+    if fmt == "heic":
+        import pillow_heif
+        pillow_heif.register_heif_opener()
     out = io.BytesIO()
     Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).save(out, format=FORMATS[fmt][1], quality=90)
     return out.getvalue()
+
+
+def benign_video(frame: np.ndarray, seed: int) -> bytes:
+    """Ten frames of the image drifting sideways, H.264 in MP4 (ffmpeg, no audio, no metadata)."""
+    h, w = frame.shape[0] & ~1, frame.shape[1] & ~1
+    frames = b"".join(np.roll(frame[:h, :w], 3 * i, axis=1).tobytes() for i in range(10))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"v{seed}.mp4"
+        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                        "-s", f"{w}x{h}", "-r", "10", "-i", "-", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+                        "-bitexact", "-map_metadata", "-1", str(out)], input=frames, check=True)
+        return out.read_bytes()
 
 
 def manifest(source_type: str, version: int) -> dict:
@@ -133,7 +157,10 @@ def sign(src: bytes, mime: str, alg: str, pki: Path, source_type: str, version: 
 def flip_pixel(data: bytes, fmt: str) -> bytes:
     """Flips one byte of image data, outside any manifest."""
     b = bytearray(data)
-    if fmt == "jpg":
+    if fmt in BMFF:
+        box = top_level_box(b, b"mdat")
+        pos = box[0] + box[1] // 2
+    elif fmt == "jpg":
         pos = len(b) - 40  # entropy-coded data just before EOI
     elif fmt == "png":
         pos = b.rfind(b"IDAT") + 20
@@ -148,9 +175,31 @@ def replace_once(data: bytes, old: bytes, new: bytes) -> bytes:
     return data.replace(old, new, 1)
 
 
+def top_level_box(b: bytes, kind: bytes, uuid: bytes | None = None):
+    """(offset, size) of the first top-level BMFF box of `kind` (with `uuid` for uuid boxes)."""
+    at = 0
+    while at + 8 <= len(b):
+        size = int.from_bytes(b[at:at + 4], "big")
+        if size == 1:
+            size = int.from_bytes(b[at + 8:at + 16], "big")
+        elif size == 0:
+            size = len(b) - at
+        if b[at + 4:at + 8] == kind and (uuid is None or b[at + 8:at + 24] == uuid):
+            return at, size
+        at += size
+    raise ValueError(f"no {kind} box")
+
+
+C2PA_UUID = bytes.fromhex("d8fec3d61b0e483c92975828877ec481")
+
+
 def truncate_store(data: bytes, fmt: str) -> bytes:
     """Cuts the manifest store in half while keeping the container well formed."""
     b = bytearray(data)
+    if fmt in BMFF:
+        at, size = top_level_box(b, b"uuid", C2PA_UUID)
+        keep = size // 2
+        return bytes(b[:at]) + keep.to_bytes(4, "big") + bytes(b[at + 4:at + keep]) + bytes(b[at + size:])
     if fmt == "png":
         i = b.find(b"caBX") - 4
         n = int.from_bytes(b[i:i + 4], "big")
@@ -201,7 +250,34 @@ def read(path: Path, mime: str, anchors: str | None):
     active = results.get("activeManifest") or {}
     for entry in active.get("failure", []):
         codes.add(entry["code"])
-    return {"state": reader.get_validation_state(), "failure_codes": sorted(codes)}
+    answer = {"state": reader.get_validation_state(), "failure_codes": sorted(codes)}
+    store = json.loads(reader.json())
+    ingredients = (store.get("manifests", {}).get(store.get("active_manifest"), {}) or {}).get("ingredients") or []
+    if ingredients:
+        answer["ingredients"] = [ingredient_summary(i) for i in ingredients]
+    return answer
+
+
+def ingredient_summary(ingredient: dict) -> dict:
+    """What c2pa-rs reports of an ingredient: title, format, relationship, the label of its active
+    manifest, and the failure codes of its validation (v3 `validation_results`, older `validation_status`)."""
+    results = ingredient.get("validation_results") or {}
+    failures = [e["code"] for e in (results.get("activeManifest") or {}).get("failure", [])]
+    failures += [e["code"] for e in ingredient.get("validation_status") or []]
+    return {"title": ingredient.get("title"), "format": ingredient.get("format"),
+            "relationship": ingredient.get("relationship"), "active_manifest": ingredient.get("active_manifest"),
+            "failure_codes": sorted(set(failures))}
+
+
+def sign_with_ingredients(src: bytes, pki: Path, version: int, ingredients) -> bytes:
+    """`src` signed (ES256) with `ingredients`: (title, relationship, mime, bytes) each."""
+    info = c2pa.C2paSignerInfo(b"es256", (pki / "es256.chain.pem").read_bytes(), (pki / "es256.key").read_bytes(), None)
+    builder = c2pa.Builder(manifest("compositeWithTrainedAlgorithmicMedia", version))
+    for title, relationship, mime, data in ingredients:
+        builder.add_ingredient({"title": title, "relationship": relationship}, mime, io.BytesIO(data))
+    dst = io.BytesIO()
+    builder.sign(c2pa.Signer.from_info(info), "image/jpeg", io.BytesIO(src), dst)
+    return dst.getvalue()
 
 
 def main():
@@ -231,7 +307,7 @@ def main():
                 name = f"v{version}-{source_type}-{alg}.{fmt}"
                 (files / name).write_bytes(signed)
                 entries.append((name, mime))
-                if i == 0 and version == 2:
+                if i == 0 and version == 2 and fmt not in BMFF:
                     # A sidecar store beside an unchanged asset, and a sidecar for a changed one.
                     seed += 1
                     asset, store = sign(benign_image(seed, fmt), mime, alg, pki, source_type, version, sidecar=True)
@@ -250,6 +326,22 @@ def main():
                         tname = f"tampered-{kind}-v{version}.{fmt}"
                         (files / tname).write_bytes(data)
                         entries.append((tname, mime))
+    # A JPEG with three ingredients: a validly signed parent, a component whose own manifest is
+    # Invalid (its pixels were changed after signing), and an unsigned input. c2pa-python builds
+    # c2pa.ingredient.v3, which a v1 claim cannot carry ("ingredient version too new"), so v2 only.
+    for version in (1, 2):
+        seed += 1
+        try:
+            data = sign_with_ingredients(benign_image(seed, "jpg"), pki, version, [
+                ("signed parent.jpg", "parentOf", "image/jpeg", next(files.glob("v2-digitalCapture-*.jpg")).read_bytes()),
+                ("changed component.jpg", "componentOf", "image/jpeg", (files / "tampered-pixel-v1.jpg").read_bytes()),
+                ("plain input.png", "inputTo", "image/png", (files / "unsigned.png").read_bytes()),
+            ])
+        except c2pa.C2paError as e:
+            print(f"c2pa corpus: no v{version} ingredient file: {e}", file=sys.stderr)
+            continue
+        (files / f"ingredients-v{version}.jpg").write_bytes(data)
+        entries.append((f"ingredients-v{version}.jpg", "image/jpeg"))
     anchors = {"none": None, "ca": (pki / "ca.pem").read_text(), "wrong": (pki / "wrongca.pem").read_text()}
     oracle = {}
     for name, mime in entries:
