@@ -14,7 +14,7 @@ Writes
                          copies: a flipped pixel byte, an edited claim, an edited assertion, a
                          truncated store; and sidecar stores (`<stem>.c2pa`) beside an unchanged
                          and a changed asset
-  DIR/files/ingredients-v2.jpg  a JPEG signed with three ingredients (a valid parent, a component
+  DIR/files/ingredients-v2-*.jpg  a JPEG signed with three ingredients (a valid parent, a component
                          whose own manifest is Invalid, an unsigned input)
   DIR/c2pa.json          for every file and every trust setting ("none": no anchors, "ca": the test
                          CA, "wrong": the unrelated CA): c2pa-rs's validation state ("absent" when
@@ -340,8 +340,10 @@ def main():
         except c2pa.C2paError as e:
             print(f"c2pa corpus: no v{version} ingredient file: {e}", file=sys.stderr)
             continue
-        (files / f"ingredients-v{version}.jpg").write_bytes(data)
-        entries.append((f"ingredients-v{version}.jpg", "image/jpeg"))
+        # Named after its source type, like the other signed files.
+        name = f"ingredients-v{version}-compositeWithTrainedAlgorithmicMedia.jpg"
+        (files / name).write_bytes(data)
+        entries.append((name, "image/jpeg"))
     anchors = {"none": None, "ca": (pki / "ca.pem").read_text(), "wrong": (pki / "wrongca.pem").read_text()}
     oracle = {}
     for name, mime in entries:
