@@ -123,7 +123,12 @@ func publicReportForm() async throws {
         for (h, body, status, code) in cases {
             try await client.execute(uri: "/report", method: .post, headers: h, body: body) { response in
                 #expect(response.status == status, "\(code)")
-                #expect(errorCode(response.body) == code)
+                if h[.contentType] == "application/json" {
+                    #expect(errorCode(response.body) == code)
+                } else {
+                    // Anything but JSON is answered as the form would be: an HTML page with the message.
+                    #expect(String(buffer: response.body).contains("no files are accepted"))
+                }
             }
         }
         // The HTML form answers errors as a page with the message.
