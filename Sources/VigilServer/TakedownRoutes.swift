@@ -62,7 +62,7 @@ struct TakedownRoutes: Sendable {
             throw APIError(.badRequest, "bad_case_ref", "case_ref must be 1–64 printable ASCII characters")
         }
         if let d = input.description, d.utf8.count > 4000 {
-            throw APIError(.contentTooLarge, "too_large", "description must be at most 4000 bytes")
+            throw APIError(.badRequest, "description_too_long", "description must be at most 4000 bytes")
         }
         let url = try await routes.scans.fetcher.vet(input.url)
         let record = try storeCall { () throws(StoreError) in
