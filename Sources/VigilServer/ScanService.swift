@@ -103,6 +103,9 @@ final class ScanService: Sendable {
             return nil
         }
         metrics.scan(verdict: verdict)
+        if case .url(let url) = input, verdict == "block" || verdict == "review" {
+            proposeTakedown(scanID: scanID, url: url, actor: actor)
+        }
         return try? store.scan(id: scanID)
     }
 

@@ -173,15 +173,16 @@ struct ConsoleRoutes: Sendable {
                 return try page("Exposure", "exposure", ["stats": stats], s)
             }
         }
+        registerTakedowns(on: console)
     }
 
     // MARK: Sessions, CSRF and errors
 
-    private func now() -> Double { Date().timeIntervalSince1970 }
+    func now() -> Double { Date().timeIntervalSince1970 }
 
     /// Runs `body` for a logged-in user; POSTs must carry the session's CSRF token. Store errors
     /// become HTML error pages with their status; without a session, GETs go to the login page.
-    private func guarded(
+    func guarded(
         _ request: Request, _ body: (ConsoleSession, [String: String]) async throws -> Response
     ) async throws -> Response {
         let token = Self.cookies(request)[Self.sessionCookie]
@@ -281,7 +282,7 @@ struct ConsoleRoutes: Sendable {
         return response
     }
 
-    private func redirect(_ location: String) -> Response {
+    func redirect(_ location: String) -> Response {
         var response = Response(status: .seeOther, headers: [.location: location])
         secure(&response)
         return response
@@ -304,7 +305,7 @@ struct ConsoleRoutes: Sendable {
         return templates.render(context, withTemplate: "layout") ?? ""
     }
 
-    private func page(
+    func page(
         _ title: String, _ template: String, _ values: [String: Any], _ session: ConsoleSession, message: String? = nil,
         status: HTTPResponse.Status = .ok
     ) throws -> Response {

@@ -9,7 +9,7 @@ enum ConsoleTemplates {
         <html lang="en"><head><meta charset="utf-8"><title>{{title}} · Vigil review</title>
         <link rel="stylesheet" href="/console/static/console.css"></head>
         <body><header><strong>Vigil review</strong>
-        {{#user}}<nav><a href="/console/queue">Queue</a> <a href="/console/cases">Cases</a>
+        {{#user}}<nav><a href="/console/queue">Queue</a> <a href="/console/cases">Cases</a> <a href="/console/takedowns">Takedowns</a>
         {{#lead}}<a href="/console/exposure">Exposure</a>{{/lead}}
         <span id="who">{{name}} ({{role}}) · reveals today: <span id="exposure">{{exposure}}</span>/{{cap}}</span>
         <form method="post" action="/console/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}">
@@ -108,7 +108,9 @@ enum ConsoleTemplates {
 
     static func library() throws -> MustacheLibrary {
         var templates: [String: MustacheTemplate] = [:]
-        for (name, source) in sources { templates[name] = try MustacheTemplate(string: source) }
+        for (name, source) in sources.merging(TakedownTemplates.sources, uniquingKeysWith: { a, _ in a }) {
+            templates[name] = try MustacheTemplate(string: source)
+        }
         return MustacheLibrary(templates: templates)
     }
 }
