@@ -159,6 +159,7 @@ let package = Package(
                 "VigilServer", "VigilStore", "VigilCore", "VigilIndex", "VigilHashing", "VigilMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),
