@@ -100,7 +100,8 @@ class Browser:
                 return answer.get("result", {})
             self.events.append(answer)
 
-    def wait_load(self, timeout=30):
+    def wait_load(self, timeout=300):
+        # Generous: a login verifies a scrypt hash (N=2^16), which takes a minute in a debug build on a busy machine.
         deadline = time.time() + timeout
         while True:
             for i, event in enumerate(self.events):
