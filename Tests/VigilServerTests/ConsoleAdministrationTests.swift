@@ -373,3 +373,32 @@ func consoleAuditCoverage() async throws {
     }
     #expect(try server.store.verifyAudit().intact)
 }
+
+@Test(
+    "the daily exposure cap refuses reveals past it, break prompts show every N reveals, and leads see the counts per analyst and day"
+)
+func consoleExposureCapAndBreaks() async throws {
+    var server = try ConsoleServer()
+    server.console.dailyRevealCap = 3
+    server.console.breakEvery = 2
+    for id in ["a", "b", "c", "d"] { try server.addItem(id) }
+    try await server.run { client in
+        let alice = try #require(try await login(client, "alice").1)
+        let (_, first) = try await post(client, alice, "/console/items/a/reveal")
+        #expect(!first.contains(#"id="break""#))
+        let (_, second) = try await post(client, alice, "/console/items/b/reveal")
+        #expect(second.contains(#"id="break""#) && second.contains("Please take a break"))
+        #expect(try await post(client, alice, "/console/items/c/reveal").0 == .ok)
+        let (status, refused) = try await post(client, alice, "/console/items/d/reveal")
+        #expect(status == .conflict && refused.contains("daily exposure cap (3 reveals)"))
+        let (_, still) = try await page(client, alice, "/console/items/d")
+        #expect(still.contains(#"class="blurred""#) && still.contains(#"<span id="exposure">3</span>/3"#))
+        let bob = try #require(try await login(client, "bob").1)
+        #expect(try await post(client, bob, "/console/items/d/reveal").0 == .ok, "the cap is per analyst")
+        let lead = try #require(try await login(client, "lena").1)
+        let (_, stats) = try await page(client, lead, "/console/exposure")
+        let today = String(Timestamp.now().prefix(10))
+        #expect(stats.contains("<tr><td>alice</td><td>\(today)</td><td>3</td></tr>"))
+        #expect(stats.contains("<tr><td>bob</td><td>\(today)</td><td>1</td></tr>"))
+    }
+}
