@@ -161,6 +161,7 @@ let package = Package(
                 "VigilServer", "VigilStore", "VigilCore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilTakedown",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -106,6 +106,7 @@ public final class SQLiteBankStore: BankStore, KeyStore {
         registerServiceMigrations(&migrator)
         registerReviewMigrations(&migrator)
         registerTakedownMigrations(&migrator)
+        registerConsoleMigrations(&migrator)
         return migrator
     }
 

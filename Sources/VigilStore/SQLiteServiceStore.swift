@@ -345,7 +345,7 @@ extension SQLiteBankStore: ServiceStore {
             attempts: row["attempts"], createdAt: row["created_at"], updatedAt: row["updated_at"])
     }
 
-    private static func audit(_ row: Row) -> AuditEntry {
+    static func audit(_ row: Row) -> AuditEntry {
         AuditEntry(
             seq: row["seq"], at: row["at"], actor: row["actor"], action: row["action"], subject: row["subject"],
             detail: row["detail"], previous: row["previous"], sha256: row["sha256"])

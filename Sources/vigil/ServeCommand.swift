@@ -114,7 +114,7 @@ struct KeysCommand: ParsableCommand {
             let (record, secret) = try keys.createKey(name: name, scopes: parsed)
             try keys.appendAudit(
                 AuditDraft(
-                    actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")", action: "key.create",
+                    actor: DataOptions.actor, action: "key.create",
                     subject: name,
                     detail: JSONValue.object([("scopes", .array(parsed.map(\.rawValue).sorted().map(JSONValue.string)))])
                         .serialized))
@@ -146,7 +146,7 @@ struct KeysCommand: ParsableCommand {
             try keys.revokeKey(named: name)
             try keys.appendAudit(
                 AuditDraft(
-                    actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")", action: "key.revoke",
+                    actor: DataOptions.actor, action: "key.revoke",
                     subject: name))
             print("revoked key \(name)")
         }
