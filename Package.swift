@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "VigilCore", targets: ["VigilCore"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .library(name: "VigilTriage", targets: ["VigilTriage"]),
+        .library(name: "VigilTakedown", targets: ["VigilTakedown"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -75,6 +76,7 @@ let package = Package(
             name: "VigilServer",
             dependencies: [
                 "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark", "VigilProvenance",
+                "VigilTakedown",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -121,7 +123,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilServer", "VigilWatermark",
-                "VigilTriage", "VigilProvenance",
+                "VigilTriage", "VigilProvenance", "VigilTakedown",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -156,9 +158,10 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilStore", "VigilCore", "VigilIndex", "VigilHashing", "VigilMedia",
+                "VigilServer", "VigilStore", "VigilCore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilTakedown",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),
@@ -184,6 +187,28 @@ let package = Package(
             dependencies: [
                 "VigilTriage", "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strictSettings),
+        .target(
+            name: "VigilTakedown",
+            dependencies: [
+                "VigilCore", "VigilStore", "VigilHashing",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilTakedownTests",
+            dependencies: [
+                "VigilTakedown", "VigilStore", "VigilCore", "VigilHashing",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings),
     ],

@@ -1,12 +1,15 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import VigilCore
 import VigilMedia
 import VigilProvenance
 import VigilStore
+import VigilTakedown
 
 /// Builds the Vigil HTTP application: API-key auth with per-key rate limits, metrics, the
 /// versioned JSON API and health checks, plus its long-lived services (async scan workers, the
@@ -52,12 +55,25 @@ public func buildApplication(
     let router = Router(context: VigilRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: MethodMiddleware())
-    router.add(middleware: APIKeyMiddleware(keys: store, limiter: configuration.rateLimit.map(RateLimiter.init)))
-    Routes(
+    router.add(middleware: APIKeyMiddleware(keys: store, limiter: configuration.rateLimit.map { RateLimiter<Int64>(limit: $0) }))
+    let routes = Routes(
         configuration: configuration, store: store, matchers: matchers, scans: scans, metrics: metrics,
-        wake: { signal.wake() }
-    ).register(on: router)
+        wake: { signal.wake() })
+    routes.register(on: router)
+    TakedownRoutes(routes: routes, settings: configuration.takedown).register(on: router)
+    // The proof-of-work key derives from the evidence key: nodes that share one accept each other's challenges.
+    let powSecret = Array(HMAC<SHA256>.authenticationCode(for: Array("vigil report form".utf8), using: key))
+    PublicRoutes(routes: routes, settings: configuration.reportForm, secret: powSecret).register(on: router)
     try ConsoleRoutes(store: store, evidence: evidence, limits: configuration.limits, settings: console).register(on: router)
+    let monitor = TakedownMonitor(
+        store: store, settings: configuration.takedown, probe: { await scans.probe($0) },
+        finder: AbuseContactFinder(
+            resolve: { host in
+                let deadline = NIODeadline.now() + .seconds(10)
+                return ((try? await URLFetcher.resolve(host, deadline: deadline)) ?? []).map(\.literal)
+            },
+            rdap: configuration.takedown.rdapBase.map { RDAPClient(base: $0, client: client) }),
+        webhookTargets: Set(configuration.webhooks.map(\.name)), logger: logger)
 
     // Shut down in reverse order: the dispatcher and workers stop before the HTTP client they use.
     let services: [any Service] = [
@@ -68,6 +84,7 @@ public func buildApplication(
             store: store, targets: Dictionary(configuration.webhooks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
             client: client, logger: logger),
         EvidenceSweeper(store: store, vault: evidence, logger: logger),
+        TakedownService(monitor: monitor),
     ]
     return Application(
         router: router,

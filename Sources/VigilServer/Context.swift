@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import VigilStore
 
 /// The per-request context: who is calling.
@@ -8,10 +9,13 @@ public struct VigilRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated API key, set by `APIKeyMiddleware`.
     public var key: APIKeyRecord?
+    /// The peer's address (the public report form limits by it).
+    public var remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         key = nil
+        remoteAddress = source.channel.remoteAddress
     }
 
     /// Throws 401 without a key, 403 when the key lacks `scope`.
@@ -27,13 +31,15 @@ public struct VigilRequestContext: RequestContext {
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = VigilRequestContext
     let keys: any KeyStore
-    var limiter: RateLimiter?
+    var limiter: RateLimiter<Int64>?
     static let open: Set<String> = ["/healthz", "/readyz", "/openapi.json"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
         // The review console authenticates people with its own sessions.
-        if Self.open.contains(request.uri.path) || ConsoleRoutes.owns(request.uri.path) {
+        if Self.open.contains(request.uri.path) || ConsoleRoutes.owns(request.uri.path)
+            || PublicRoutes.owns(request.uri.path)
+        {
             return try await next(request, context)
         }
         let header =

@@ -13,6 +13,9 @@ struct MethodMiddleware: RouterMiddleware {
         (["v1", "banks"], [.get, .post]), (["v1", "banks", "*"], [.get, .delete]),
         (["v1", "banks", "*", "entries"], [.get, .post]), (["v1", "banks", "*", "import"], [.post]),
         (["v1", "audit"], [.get]),
+        (["v1", "takedowns"], [.get, .post]), (["v1", "takedowns", "*"], [.get]), (["v1", "transparency"], [.get]),
+        (["report"], [.get, .post]), (["report", "challenge"], [.get]), (["transparency"], [.get]),
+        (["public", "report.js"], [.get]), (["public", "vigil.css"], [.get]),
     ]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response

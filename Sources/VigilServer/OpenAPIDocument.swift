@@ -7,7 +7,7 @@ enum OpenAPIDocument {
          "info": {
           "title": "Vigil",
           "version": "1",
-          "description": "Identify, track and remove CSAM: hashing, hash-bank matching, signals, policy verdicts and their actions. Every endpoint except /healthz, /readyz and /openapi.json needs an API key (Authorization: Bearer <key>) with the scope named in its summary; each key is rate-limited (429 with Retry-After)."
+          "description": "Identify, track and remove CSAM: hashing, hash-bank matching, signals, policy verdicts and their actions. Every endpoint except /healthz, /readyz, /openapi.json and the public /report, /report/challenge, /transparency and /v1/transparency needs an API key (Authorization: Bearer <key>) with the scope named in its summary; each key is rate-limited (429 with Retry-After)."
          },
          "servers": [
           {
@@ -27,6 +27,210 @@ enum OpenAPIDocument {
            }
           },
           "schemas": {
+           "Takedown": {
+            "type": "object",
+            "required": [
+             "id",
+             "case_ref",
+             "url",
+             "host",
+             "source",
+             "status",
+             "channel"
+            ],
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "case_ref": {
+              "type": "string"
+             },
+             "url": {
+              "type": "string"
+             },
+             "host": {
+              "type": "string"
+             },
+             "source": {
+              "type": "string",
+              "enum": [
+               "public",
+               "analyst",
+               "api",
+               "scan"
+              ]
+             },
+             "status": {
+              "type": "string",
+              "enum": [
+               "candidate",
+               "pending",
+               "sent",
+               "escalated",
+               "removed",
+               "rejected"
+              ]
+             },
+             "channel": {
+              "type": "string",
+              "enum": [
+               "email",
+               "webhook"
+              ]
+             },
+             "contact": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "contact_source": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "escalation_contact": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "description": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "hashes": {
+              "type": "object",
+              "properties": {
+               "sha256": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "pdq": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              }
+             },
+             "scan_id": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "created_by": {
+              "type": "string"
+             },
+             "created_at": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "sent_at": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "escalated_at": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "removed_at": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "removal_reason": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "time_to_removal_seconds": {
+              "type": [
+               "integer",
+               "null"
+              ]
+             },
+             "checks_count": {
+              "type": "integer"
+             },
+             "last_checked_at": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "next_check_at": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "last_error": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "checks": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "properties": {
+                "at": {
+                 "type": [
+                  "string",
+                  "null"
+                 ]
+                },
+                "outcome": {
+                 "type": "string",
+                 "enum": [
+                  "present",
+                  "removed",
+                  "changed",
+                  "unreachable"
+                 ]
+                },
+                "http_status": {
+                 "type": [
+                  "integer",
+                  "null"
+                 ]
+                },
+                "sha256": {
+                 "type": [
+                  "string",
+                  "null"
+                 ]
+                },
+                "pdq_distance": {
+                 "type": [
+                  "integer",
+                  "null"
+                 ]
+                },
+                "detail": {
+                 "type": "string"
+                }
+               }
+              }
+             }
+            }
+           },
            "Error": {
             "type": "object",
             "required": [
@@ -1478,6 +1682,533 @@ enum OpenAPIDocument {
              },
              "429": {
               "$ref": "#/components/responses/Error"
+             }
+            }
+           }
+          },
+          "/v1/takedowns": {
+           "post": {
+            "summary": "Queue a takedown notice for a URL (scope takedowns). The URL passes the fetcher's SSRF checks; the monitor finds the abuse contact (DNS, then RDAP) unless one is given, sends the notice (email through the SMTP relay, or a signed webhook), re-checks the URL and escalates after N days",
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "required": [
+                 "url"
+                ],
+                "properties": {
+                 "url": {
+                  "type": "string"
+                 },
+                 "contact": {
+                  "type": "string",
+                  "description": "an abuse email entered by hand, or the webhook target's name"
+                 },
+                 "channel": {
+                  "type": "string",
+                  "enum": [
+                   "email",
+                   "webhook"
+                  ]
+                 },
+                 "escalation_contact": {
+                  "type": "string"
+                 },
+                 "case_ref": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 64
+                 },
+                 "description": {
+                  "type": "string",
+                  "maxLength": 4000
+                 }
+                }
+               }
+              }
+             }
+            },
+            "responses": {
+             "201": {
+              "description": "queued",
+              "headers": {
+               "Location": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              },
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Takedown"
+                }
+               }
+              }
+             },
+             "400": {
+              "$ref": "#/components/responses/Error"
+             },
+             "401": {
+              "$ref": "#/components/responses/Error"
+             },
+             "403": {
+              "$ref": "#/components/responses/Error"
+             },
+             "413": {
+              "$ref": "#/components/responses/Error"
+             },
+             "415": {
+              "$ref": "#/components/responses/Error"
+             },
+             "422": {
+              "$ref": "#/components/responses/Error"
+             },
+             "429": {
+              "$ref": "#/components/responses/Error"
+             },
+             "503": {
+              "$ref": "#/components/responses/Error"
+             }
+            }
+           },
+           "get": {
+            "summary": "Takedowns, newest first (scope takedowns)",
+            "parameters": [
+             {
+              "name": "status",
+              "in": "query",
+              "schema": {
+               "type": "string",
+               "enum": [
+                "candidate",
+                "pending",
+                "sent",
+                "escalated",
+                "removed",
+                "rejected"
+               ]
+              }
+             },
+             {
+              "name": "limit",
+              "in": "query",
+              "schema": {
+               "type": "integer",
+               "minimum": 1,
+               "maximum": 1000
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "description": "takedowns",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "properties": {
+                  "takedowns": {
+                   "type": "array",
+                   "items": {
+                    "$ref": "#/components/schemas/Takedown"
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "400": {
+              "$ref": "#/components/responses/Error"
+             },
+             "401": {
+              "$ref": "#/components/responses/Error"
+             },
+             "403": {
+              "$ref": "#/components/responses/Error"
+             },
+             "429": {
+              "$ref": "#/components/responses/Error"
+             },
+             "503": {
+              "$ref": "#/components/responses/Error"
+             }
+            }
+           }
+          },
+          "/v1/takedowns/{id}": {
+           "get": {
+            "summary": "One takedown with its re-checks (scope takedowns)",
+            "parameters": [
+             {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "description": "the takedown",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Takedown"
+                }
+               }
+              }
+             },
+             "401": {
+              "$ref": "#/components/responses/Error"
+             },
+             "403": {
+              "$ref": "#/components/responses/Error"
+             },
+             "404": {
+              "$ref": "#/components/responses/Error"
+             },
+             "429": {
+              "$ref": "#/components/responses/Error"
+             },
+             "503": {
+              "$ref": "#/components/responses/Error"
+             }
+            }
+           }
+          },
+          "/v1/transparency": {
+           "get": {
+            "security": [],
+            "summary": "Public transparency numbers: per UTC month scans, matches by bank, human-confirmed items, false positives, reports filed, notices sent, removals with median and p90 time to removal, reviewer exposure; false-positive rate per bank. Aggregate counts only",
+            "parameters": [
+             {
+              "name": "months",
+              "in": "query",
+              "schema": {
+               "type": "integer",
+               "minimum": 1,
+               "maximum": 120
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "description": "the report",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "months",
+                  "totals",
+                  "false_positive_rate_by_bank",
+                  "time_to_removal"
+                 ],
+                 "properties": {
+                  "generated_at": {
+                   "type": "string"
+                  },
+                  "months": {
+                   "type": "array"
+                  },
+                  "totals": {
+                   "type": "object"
+                  },
+                  "false_positive_rate_by_bank": {
+                   "type": "array"
+                  },
+                  "time_to_removal": {
+                   "type": "object"
+                  },
+                  "method": {
+                   "type": "string"
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "400": {
+              "$ref": "#/components/responses/Error"
+             },
+             "503": {
+              "$ref": "#/components/responses/Error"
+             }
+            }
+           }
+          },
+          "/transparency": {
+           "get": {
+            "security": [],
+            "summary": "The transparency report as an HTML page with server-rendered SVG charts (no scripts)",
+            "responses": {
+             "200": {
+              "description": "the page",
+              "content": {
+               "text/html": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "503": {
+              "$ref": "#/components/responses/Error"
+             }
+            }
+           }
+          },
+          "/report/challenge": {
+           "get": {
+            "security": [],
+            "summary": "A signed proof-of-work challenge for the public report form: find a counter n with SHA-256(challenge + ':' + n) starting with `bits` zero bits",
+            "responses": {
+             "200": {
+              "description": "a challenge",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "challenge",
+                  "bits"
+                 ],
+                 "properties": {
+                  "challenge": {
+                   "type": "string"
+                  },
+                  "bits": {
+                   "type": "integer"
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "404": {
+              "$ref": "#/components/responses/Error"
+             }
+            }
+           }
+          },
+          "/report": {
+           "get": {
+            "security": [],
+            "summary": "The public report form (HTML; URLs only, no uploads)",
+            "responses": {
+             "200": {
+              "description": "the form",
+              "content": {
+               "text/html": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "404": {
+              "$ref": "#/components/responses/Error"
+             }
+            }
+           },
+           "post": {
+            "security": [],
+            "summary": "A public report of a URL: rate-limited per client address (429), a solved proof of work (or, from the HTML form without JavaScript, an empty honeypot and a minimum fill time), the URL checked against SSRF rules. Lands as a takedown candidate for analyst review. JSON answers JSON; the form answers HTML",
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "required": [
+                 "url",
+                 "challenge"
+                ],
+                "properties": {
+                 "url": {
+                  "type": "string"
+                 },
+                 "description": {
+                  "type": "string"
+                 },
+                 "challenge": {
+                  "type": "string"
+                 },
+                 "pow": {
+                  "type": "string"
+                 },
+                 "website": {
+                  "type": "string",
+                  "description": "honeypot: leave empty"
+                 }
+                }
+               }
+              },
+              "application/x-www-form-urlencoded": {
+               "schema": {
+                "type": "object",
+                "required": [
+                 "url",
+                 "challenge"
+                ],
+                "properties": {
+                 "url": {
+                  "type": "string"
+                 },
+                 "description": {
+                  "type": "string"
+                 },
+                 "challenge": {
+                  "type": "string"
+                 },
+                 "pow": {
+                  "type": "string"
+                 },
+                 "website": {
+                  "type": "string"
+                 }
+                }
+               }
+              }
+             }
+            },
+            "responses": {
+             "202": {
+              "description": "received",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "reference"
+                 ],
+                 "properties": {
+                  "status": {
+                   "type": "string"
+                  },
+                  "reference": {
+                   "type": "string"
+                  }
+                 }
+                }
+               },
+               "text/html": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "400": {
+              "description": "refused",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               },
+               "text/html": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "404": {
+              "description": "refused",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               },
+               "text/html": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "413": {
+              "description": "refused",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               },
+               "text/html": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "415": {
+              "description": "refused",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               },
+               "text/html": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "422": {
+              "description": "refused",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               },
+               "text/html": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "429": {
+              "description": "refused",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               },
+               "text/html": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "503": {
+              "description": "refused",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Error"
+                }
+               },
+               "text/html": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              }
              }
             }
            }

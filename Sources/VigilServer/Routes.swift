@@ -490,7 +490,7 @@ struct Routes: Sendable {
     // MARK: Helpers
 
     /// Decodes a bounded JSON body; wrong content type → 415, malformed → 400.
-    private func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+    func decodeJSON<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
         guard let contentType = request.headers[.contentType], contentType.hasPrefix("application/json") else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "send application/json")
         }

@@ -103,6 +103,9 @@ final class ScanService: Sendable {
             return nil
         }
         metrics.scan(verdict: verdict)
+        if case .url(let url) = input, verdict == "block" || verdict == "review" {
+            proposeTakedown(scanID: scanID, url: url, actor: actor)
+        }
         return try? store.scan(id: scanID)
     }
 
@@ -124,6 +127,7 @@ final class ScanService: Sendable {
                 bytes: bytes, into: &record,
                 fullImage: watermarks ? { worker.watermarks.read(decoded: $0, into: &marks) } : nil)
             var synthetic: SyntheticSignal?
+            var provenanceSignal: JSONValue?
             if record.error == nil {
                 if watermarks, !shared { worker.watermarks.read(bytes: bytes, into: &marks) }
                 // Images too small for the watermark grid carry no watermark evidence.
@@ -134,8 +138,9 @@ final class ScanService: Sendable {
                 if report != nil || provenance != nil {
                     synthetic = SyntheticSignal(watermarks: report, provenance: provenance)
                 }
+                provenanceSignal = ProvenanceReviewSignal.json(watermarks: report, provenance: provenance)
             }
-            return Hashed(record: record, synthetic: synthetic)
+            return Hashed(record: record, synthetic: synthetic, provenance: provenanceSignal)
         }
         let record = hashed.record
         if let error = record.error {
@@ -229,7 +234,7 @@ final class ScanService: Sendable {
             completion,
             Self.reviewDraft(
                 scanID: scanID, verdict: decision.verdict, resolved: resolved, record: record, evidenceID: evidenceDraft?.id,
-                signals: signals),
+                signals: signals + (hashed.provenance.map { [$0] } ?? [])),
             decision.verdict
         )
     }
@@ -296,6 +301,8 @@ final class ScanService: Sendable {
 struct Hashed: Sendable {
     var record: HashRecord
     var synthetic: SyntheticSignal?
+    /// The structured provenance evidence shown beside the media in the review console.
+    var provenance: JSONValue? = nil
 }
 
 /// Codec state (decoders, scratch buffers) reused across requests: one set per concurrently

@@ -1,6 +1,7 @@
 import Foundation
 import VigilCore
 import VigilMedia
+import VigilTakedown
 
 /// Where a signed webhook goes.
 public struct WebhookTarget: Sendable, Codable, Equatable {
@@ -79,6 +80,55 @@ public struct RateLimit: Sendable, Codable, Equatable {
     }
 }
 
+/// The public report form (`/report`): URLs only, limited per client address, with a
+/// proof of work (or, without JavaScript, a honeypot and a minimum fill time).
+public struct ReportFormSettings: Sendable, Codable, Equatable {
+    public var enabled: Bool
+    /// Submissions per client address.
+    public var rateLimit: RateLimit
+    /// Leading zero bits of SHA-256 the proof of work needs (16 ≈ 65,000 hashes).
+    public var powBits: Int
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    public var trustForwardedFor: Bool
+    public var maxURLBytes: Int
+    public var maxDescriptionBytes: Int
+    /// Seconds a form must be open before a submission without proof of work is accepted.
+    public var minimumFillSeconds: Double
+
+    public init(
+        enabled: Bool = true, rateLimit: RateLimit = RateLimit(requestsPerSecond: 1.0 / 60, burst: 5), powBits: Int = 16,
+        trustForwardedFor: Bool = false, maxURLBytes: Int = 2048, maxDescriptionBytes: Int = 2000,
+        minimumFillSeconds: Double = 3
+    ) {
+        self.enabled = enabled
+        self.rateLimit = rateLimit
+        self.powBits = powBits
+        self.trustForwardedFor = trustForwardedFor
+        self.maxURLBytes = maxURLBytes
+        self.maxDescriptionBytes = maxDescriptionBytes
+        self.minimumFillSeconds = minimumFillSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case enabled
+        case rateLimit = "rate_limit", powBits = "pow_bits", trustForwardedFor = "trust_forwarded_for"
+        case maxURLBytes = "max_url_bytes", maxDescriptionBytes = "max_description_bytes"
+        case minimumFillSeconds = "minimum_fill_seconds"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = ReportFormSettings()
+        enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
+        rateLimit = try c.decodeIfPresent(RateLimit.self, forKey: .rateLimit) ?? d.rateLimit
+        powBits = try c.decodeIfPresent(Int.self, forKey: .powBits) ?? d.powBits
+        trustForwardedFor = try c.decodeIfPresent(Bool.self, forKey: .trustForwardedFor) ?? d.trustForwardedFor
+        maxURLBytes = try c.decodeIfPresent(Int.self, forKey: .maxURLBytes) ?? d.maxURLBytes
+        maxDescriptionBytes = try c.decodeIfPresent(Int.self, forKey: .maxDescriptionBytes) ?? d.maxDescriptionBytes
+        minimumFillSeconds = try c.decodeIfPresent(Double.self, forKey: .minimumFillSeconds) ?? d.minimumFillSeconds
+    }
+}
+
 /// What `vigil serve` runs with: defaults, then the configuration file, then `VIGIL_*`
 /// environment variables, then command-line flags.
 public struct ServerConfiguration: Sendable {
@@ -109,6 +159,9 @@ public struct ServerConfiguration: Sendable {
     public var policy: Policy
     /// A PEM bundle of C2PA trust anchors: manifests signed under them are `Trusted`.
     public var trustAnchorsFile: String?
+    /// Takedown notices: SMTP relay, RDAP, re-check and escalation timings.
+    public var takedown = TakedownSettings()
+    public var reportForm = ReportFormSettings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./vigil-data",
@@ -170,9 +223,12 @@ public struct ServerConfiguration: Sendable {
         var asyncWorkers: Int?
         var policy: Policy?
         var trustAnchors: String?
+        var takedown: TakedownSettings?
+        var reportForm: ReportFormSettings?
         enum CodingKeys: String, CodingKey {
-            case host, port, data, limits, hashing, watermarks, fetch, webhooks, evidence, policy
+            case host, port, data, limits, hashing, watermarks, fetch, webhooks, evidence, policy, takedown
             case rateLimit = "rate_limit", asyncWorkers = "async_workers", trustAnchors = "trust_anchors"
+            case reportForm = "report_form"
         }
     }
 
@@ -214,6 +270,8 @@ public struct ServerConfiguration: Sendable {
         if let v = file.asyncWorkers { asyncWorkers = v }
         if let v = file.policy { policy = v }
         if let v = file.trustAnchors { trustAnchorsFile = v }
+        if let v = file.takedown { takedown = v }
+        if let v = file.reportForm { reportForm = v }
         try validate(source: path)
     }
 
@@ -239,6 +297,17 @@ public struct ServerConfiguration: Sendable {
             rateLimit = rps == 0 ? nil : RateLimit(requestsPerSecond: rps, burst: max(1, rps * 2))
         }
         if let v = environment["VIGIL_TRUST_ANCHORS"] { trustAnchorsFile = v }
+        if let host = environment["VIGIL_SMTP_HOST"] {
+            guard let from = environment["VIGIL_SMTP_FROM"] else {
+                throw CoreError(.invalidInput, "VIGIL_SMTP_HOST needs VIGIL_SMTP_FROM")
+            }
+            guard let port = Int(environment["VIGIL_SMTP_PORT"] ?? "25") else {
+                throw CoreError(.invalidInput, "VIGIL_SMTP_PORT must be a number")
+            }
+            takedown.smtp = SMTPSettings(host: host, port: port, from: from)
+        }
+        if let v = environment["VIGIL_RDAP_BASE"] { takedown.rdapBase = v.isEmpty ? nil : v }
+        if let v = environment["VIGIL_REPORT_FORM"] { reportForm.enabled = v == "1" || v == "true" }
         if let v = environment["VIGIL_HASHING"] {
             guard v == "exact" || v == "fast" else { throw CoreError(.invalidInput, "VIGIL_HASHING must be exact or fast") }
             fastHashing = v == "fast"
@@ -263,6 +332,15 @@ public struct ServerConfiguration: Sendable {
         }
         if let r = rateLimit, r.requestsPerSecond <= 0 || r.burst < 1 {
             throw CoreError(.invalidInput, "\(source): rate_limit needs requests_per_second > 0 and burst ≥ 1")
+        }
+        if let problem = takedown.problem() { throw CoreError(.invalidInput, "\(source): \(problem)") }
+        guard reportForm.rateLimit.requestsPerSecond > 0, reportForm.rateLimit.burst >= 1, (0...32).contains(reportForm.powBits),
+            (64...65_536).contains(reportForm.maxURLBytes), (0...65_536).contains(reportForm.maxDescriptionBytes)
+        else {
+            throw CoreError(
+                .invalidInput,
+                "\(source): report_form needs a positive rate limit, pow_bits 0–32, max_url_bytes 64–65536 and "
+                    + "max_description_bytes ≤ 65536")
         }
         try policy.validate()
     }

@@ -9,6 +9,10 @@ import Synchronization
 #if canImport(Glibc)
     import Glibc
 #endif
+// The socket address structs may come through NIO's C module when it is loaded first.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 /// Fetches media from a URL a caller names, without letting the caller reach what the server
 /// can reach: only http(s), allowed ports, public addresses (unless configured), every redirect
@@ -23,6 +27,20 @@ struct URLFetcher: Sendable {
     let policy: FetchPolicy
 
     func fetch(_ text: String) async throws -> [UInt8] {
+        switch try await retrieve(text) {
+        case .media(let bytes): return bytes
+        case .status(let code):
+            throw APIError(.unprocessableContent, "fetch_failed", "the URL answered HTTP \(code), not the media")
+        }
+    }
+
+    /// What a URL answered after redirects: its media, or a non-2xx status.
+    enum Retrieved: Sendable {
+        case media([UInt8])
+        case status(Int)
+    }
+
+    func retrieve(_ text: String) async throws -> Retrieved {
         let deadline = NIODeadline.now() + .milliseconds(Int64(policy.timeoutSeconds * 1000))
         var current = try parse(text)
         var visited: Set<String> = []
@@ -40,15 +58,12 @@ struct URLFetcher: Sendable {
                 }
                 continue
             }
-            guard (200..<300).contains(Int(response.status.code)) else {
-                throw APIError(
-                    .unprocessableContent, "fetch_failed", "the URL answered HTTP \(response.status.code), not the media")
-            }
+            guard (200..<300).contains(Int(response.status.code)) else { return .status(Int(response.status.code)) }
             if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > policy.maxBytes {
                 throw APIError(.contentTooLarge, "too_large", "the URL's media exceeds \(policy.maxBytes) bytes")
             }
             do {
-                return Array(buffer: try await response.body.collect(upTo: policy.maxBytes))
+                return .media(Array(buffer: try await response.body.collect(upTo: policy.maxBytes)))
             } catch let error as NIOTooManyBytesError {
                 _ = error
                 throw APIError(.contentTooLarge, "too_large", "the URL's media exceeds \(policy.maxBytes) bytes")
@@ -74,10 +89,11 @@ struct URLFetcher: Sendable {
         return url
     }
 
-    private func request(_ url: URL, deadline: NIODeadline) async throws -> HTTPClientResponse {
-        let host = url.host!
-        let addresses = try await Self.resolve(host, deadline: deadline)
-        guard let first = addresses.first else {
+    /// The addresses a URL's host resolves to, refused (422 `url_forbidden`) when any is not
+    /// public and the policy does not allow private networks.
+    func checkedAddresses(_ url: URL, deadline: NIODeadline) async throws -> [IPAddress] {
+        let addresses = try await Self.resolve(url.host!, deadline: deadline)
+        guard !addresses.isEmpty else {
             throw APIError(.unprocessableContent, "fetch_failed", "the URL's host does not resolve")
         }
         if !policy.allowPrivateNetworks, let refused = addresses.first(where: { !$0.isPublic }) {
@@ -85,6 +101,20 @@ struct URLFetcher: Sendable {
                 .unprocessableContent, "url_forbidden",
                 "the URL's host resolves to a \(refused.classification) address, which is not fetched")
         }
+        return addresses
+    }
+
+    /// Checks a URL someone submits (the report form, the takedown API) as a fetch would, without
+    /// fetching it: scheme, port, and the addresses its host resolves to.
+    func vet(_ text: String) async throws -> URL {
+        let url = try parse(text)
+        _ = try await checkedAddresses(url, deadline: NIODeadline.now() + .milliseconds(Int64(policy.timeoutSeconds * 1000)))
+        return url
+    }
+
+    private func request(_ url: URL, deadline: NIODeadline) async throws -> HTTPClientResponse {
+        let host = url.host!
+        let first = try await checkedAddresses(url, deadline: deadline)[0]
         var target = url
         var request: HTTPClientRequest
         if url.scheme?.lowercased() == "http" {

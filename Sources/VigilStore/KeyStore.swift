@@ -13,6 +13,8 @@ public enum APIScope: String, Sendable, CaseIterable, Codable {
     case banksWrite = "banks:write"
     /// Everything, including key management.
     case admin
+    /// Create, list and read takedown notices (`/v1/takedowns`).
+    case takedowns
 }
 
 /// An API key as stored: only a SHA-256 of the secret is kept.

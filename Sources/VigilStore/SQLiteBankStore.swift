@@ -105,6 +105,8 @@ public final class SQLiteBankStore: BankStore, KeyStore {
         }
         registerServiceMigrations(&migrator)
         registerReviewMigrations(&migrator)
+        registerTakedownMigrations(&migrator)
+        registerConsoleMigrations(&migrator)
         return migrator
     }
 

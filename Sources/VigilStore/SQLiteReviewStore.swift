@@ -340,6 +340,13 @@ extension SQLiteBankStore: ReviewStore {
     }
 
     public func reveal(itemID: String, user: ConsoleUser, dailyCap: Int, now: Double) throws(StoreError) -> Int {
+        try countReveal(itemID: itemID, user: user, kind: .preview, dailyCap: dailyCap, now: now)
+    }
+
+    /// Counts one exposure (a reveal or a video playback) with its audit entry; refuses past the cap.
+    func countReveal(itemID: String, user: ConsoleUser, kind: RevealKind, dailyCap: Int, now: Double) throws(StoreError)
+        -> Int
+    {
         let at = Timestamp.now()
         let day = Self.day(now)
         return try write { db in
@@ -351,10 +358,12 @@ extension SQLiteBankStore: ReviewStore {
                 throw StoreError(.conflict, "your daily exposure cap (\(dailyCap) reveals) is reached: take a break")
             }
             try db.execute(
-                sql: "INSERT INTO review_reveal (item_id, user_id, day, at) VALUES (?, ?, ?, ?)",
-                arguments: [itemID, user.id, day, now])
+                sql: "INSERT INTO review_reveal (item_id, user_id, day, at, kind) VALUES (?, ?, ?, ?, ?)",
+                arguments: [itemID, user.id, day, now, kind.rawValue])
             try Self.appendAudit(
-                AuditDraft(actor: user.actor, action: "review.reveal", subject: itemID, detail: #"{"today":\#(count + 1)}"#),
+                AuditDraft(
+                    actor: user.actor, action: kind == .preview ? "review.reveal" : "review.play", subject: itemID,
+                    detail: #"{"today":\#(count + 1)}"#),
                 at: at, db)
             return count + 1
         }
@@ -519,7 +528,7 @@ extension SQLiteBankStore: ReviewStore {
         return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 
-    private static func user(_ row: Row) -> ConsoleUser {
+    static func user(_ row: Row) -> ConsoleUser {
         ConsoleUser(
             id: row["id"], name: row["name"], role: ConsoleRole(rawValue: row["role"]) ?? .analyst, disabled: row["disabled"])
     }

@@ -179,16 +179,7 @@ extension SQLiteBankStore: ServiceStore {
                     completion.status.rawValue, completion.result, completion.error, completion.errorStatus, now, completion.id,
                 ])
             guard db.changesCount == 1 else { throw StoreError(.notFound, "no scan with that id") }
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO outbox (event_id, type, target, payload, next_attempt_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-            for event in completion.events {
-                try insert.execute(arguments: [
-                    event.eventID, event.type, event.target, event.payload, Date().timeIntervalSince1970, now,
-                ])
-            }
+            try Self.enqueue(completion.events, db)
             if let e = completion.evidence {
                 try db.execute(
                     sql: """
@@ -221,6 +212,22 @@ extension SQLiteBankStore: ServiceStore {
     }
 
     // MARK: Outbox
+
+    /// Queues webhook events inside the caller's transaction (an event id is queued once per target).
+    static func enqueue(_ events: [OutboxDraft], _ db: Database) throws {
+        guard !events.isEmpty else { return }
+        let now = Timestamp.now()
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO outbox (event_id, type, target, payload, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
+        for event in events {
+            try insert.execute(arguments: [
+                event.eventID, event.type, event.target, event.payload, Date().timeIntervalSince1970, now,
+            ])
+        }
+    }
 
     public func dueEvents(now: Double, limit: Int) throws(StoreError) -> [OutboxEvent] {
         try read { db in
@@ -338,7 +345,7 @@ extension SQLiteBankStore: ServiceStore {
             attempts: row["attempts"], createdAt: row["created_at"], updatedAt: row["updated_at"])
     }
 
-    private static func audit(_ row: Row) -> AuditEntry {
+    static func audit(_ row: Row) -> AuditEntry {
         AuditEntry(
             seq: row["seq"], at: row["at"], actor: row["actor"], action: row["action"], subject: row["subject"],
             detail: row["detail"], previous: row["previous"], sha256: row["sha256"])

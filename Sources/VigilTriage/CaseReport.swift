@@ -273,18 +273,5 @@ public struct CaseReport: Sendable {
         return svg + "</svg></figure>"
     }
 
-    static func html(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func html(_ text: String) -> String { HTMLText.escape(text) }
 }

@@ -25,8 +25,10 @@ struct BanksCommand: ParsableCommand {
         @Option(help: "PDQ match threshold (Hamming distance, inclusive).") var threshold = BankProfile.defaultThreshold
 
         func run() throws {
-            let bank = try store.openStore(create: true).createBank(
+            let banks = try store.openStore(create: true)
+            let bank = try banks.createBank(
                 NewBank(name: name, source: source, category: category, negative: negative, threshold: threshold))
+            try banks.appendAudit(AuditDraft(actor: DataOptions.actor, action: "bank.create", subject: bank.name))
             print("created bank \(bank.name) (threshold \(bank.threshold)\(bank.negative ? ", negative" : ""))")
         }
     }
@@ -72,7 +74,9 @@ struct BanksCommand: ParsableCommand {
         @Argument(help: "Bank name.") var name: String
 
         func run() throws {
-            try store.openStore(create: false).deleteBank(named: name)
+            let banks = try store.openStore(create: false)
+            try banks.deleteBank(named: name)
+            try banks.appendAudit(AuditDraft(actor: DataOptions.actor, action: "bank.delete", subject: name))
             print("deleted bank \(name)")
         }
     }

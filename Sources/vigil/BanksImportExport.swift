@@ -40,6 +40,7 @@ extension BanksCommand {
             } else if create {
                 target = try store.createBank(
                     NewBank(name: bank, source: source, category: category, negative: negative, threshold: threshold))
+                try store.appendAudit(AuditDraft(actor: DataOptions.actor, action: "bank.create", subject: bank))
             } else {
                 throw ValidationError("no bank named \"\(bank)\" (add --create to create it)")
             }
@@ -47,6 +48,11 @@ extension BanksCommand {
             let outcome = try BankImport(store: store, bankID: target.id, addedBy: addedBy, defaultKind: wideKind).run(
                 format, from: .path(file), line: { progress.line($0) }, problem: { progress.problem($0) })
             progress.finish()
+            let s = outcome.summary
+            try store.appendAudit(
+                AuditDraft(
+                    actor: DataOptions.actor, action: "bank.import", subject: target.name,
+                    detail: #"{"added":\#(s.added),"removed":\#(s.removed),"rejected":\#(progress.problems)}"#))
             if let error = outcome.stopped {
                 printError("\(file): import stopped: \(error.message)")
                 printError(Self.describe(outcome.summary, problems: progress.problems))

@@ -16,14 +16,19 @@ struct ServeCommand: AsyncParsableCommand {
             /metrics (Prometheus; admin key), POST /v1/scan (raw body, multipart/form-data or {"url": ...}; \
             ?async=true answers 202; Idempotency-Key makes retries return the first scan), GET /v1/scans/{id}, \
             POST /v1/hash, POST /v1/lookup, /v1/banks, /v1/banks/{name}, /v1/banks/{name}/entries, \
-            POST /v1/banks/{name}/import?format=..., GET /v1/audit (admin). Every other endpoint needs an API key \
-            (Authorization: Bearer <key>) with the right scope; create keys with `vigil keys create`.
+            POST /v1/banks/{name}/import?format=..., GET /v1/audit (admin), /v1/takedowns and /v1/takedowns/{id} \
+            (scope takedowns: notices to hosts, re-checked until removed). Open to the public: the report form \
+            (/report, URLs only, rate-limited, proof of work), /transparency and GET /v1/transparency (aggregate \
+            counts). Every other endpoint needs an API key (Authorization: Bearer <key>) with the right scope; create \
+            keys with `vigil keys create`.
 
             Settings come from defaults, then --config FILE (JSON: host, port, data, limits, hashing, watermarks, \
-            fetch, webhooks, rate_limit, evidence, async_workers, policy, trust_anchors; see docs/SERVICE.md), then the \
+            fetch, webhooks, rate_limit, evidence, async_workers, policy, trust_anchors, takedown, report_form; see \
+            docs/SERVICE.md), then the \
             environment (VIGIL_HOST, VIGIL_PORT, VIGIL_DATA, VIGIL_EVIDENCE_KEY, VIGIL_EVIDENCE_KEY_FILE, \
             VIGIL_WEBHOOK_URL with VIGIL_WEBHOOK_SECRET, VIGIL_FETCH_ALLOW_PRIVATE, VIGIL_RATE_LIMIT_RPS, \
-            VIGIL_HASHING, VIGIL_TRUST_ANCHORS), then these flags. Evidence and queued media are encrypted with AES-256-GCM; without a \
+            VIGIL_HASHING, VIGIL_TRUST_ANCHORS, VIGIL_SMTP_HOST with VIGIL_SMTP_FROM and VIGIL_SMTP_PORT, \
+            VIGIL_RDAP_BASE, VIGIL_REPORT_FORM), then these flags. Evidence and queued media are encrypted with AES-256-GCM; without a \
             configured key, DATA/evidence.key is created on first start. Stops gracefully on SIGINT/SIGTERM.
             """)
 
@@ -109,7 +114,7 @@ struct KeysCommand: ParsableCommand {
             let (record, secret) = try keys.createKey(name: name, scopes: parsed)
             try keys.appendAudit(
                 AuditDraft(
-                    actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")", action: "key.create",
+                    actor: DataOptions.actor, action: "key.create",
                     subject: name,
                     detail: JSONValue.object([("scopes", .array(parsed.map(\.rawValue).sorted().map(JSONValue.string)))])
                         .serialized))
@@ -141,7 +146,7 @@ struct KeysCommand: ParsableCommand {
             try keys.revokeKey(named: name)
             try keys.appendAudit(
                 AuditDraft(
-                    actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")", action: "key.revoke",
+                    actor: DataOptions.actor, action: "key.revoke",
                     subject: name))
             print("revoked key \(name)")
         }

@@ -62,6 +62,9 @@ struct DataOptions: ParsableArguments {
         }
         return try SQLiteBankStore(path: data + "/vigil.sqlite")
     }
+
+    /// Who the audit log names for a change made from the command line.
+    static var actor: String { "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")" }
 }
 
 /// Writes a line to standard error.

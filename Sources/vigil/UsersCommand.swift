@@ -25,7 +25,7 @@ struct UsersCommand: ParsableCommand {
             }
             let user = try store.openStore(create: true).createUser(
                 name: name, role: parsed, passwordHash: try PasswordHasher.standard.hash(password),
-                by: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")")
+                by: DataOptions.actor)
             print("created \(user.role.rawValue) \(user.name)")
         }
     }

@@ -36,7 +36,8 @@ struct ConsoleServer {
 
     /// A review item with `media` preserved as evidence.
     func addItem(
-        _ id: String, category: String? = "A1", media: [UInt8] = scenePictureBMP(), filename: String? = nil,
+        _ id: String, category: String? = "A1", media: [UInt8] = scenePictureBMP(), format: String = "bmp",
+        filename: String? = nil,
         signals: String = #"[{"type":"hash_match","bank":"ncmec","kind":"pdq","distance":12,"category":"A1"}]"#
     ) throws {
         let scan = "scan-\(id)"
@@ -46,7 +47,7 @@ struct ConsoleServer {
             ScanCompletion(
                 id: scan, status: .done, result: "{}", audit: AuditDraft(actor: "test", action: "scan.review", subject: scan),
                 evidence: EvidenceDraft(
-                    id: "ev-\(id)", scanID: scan, sha256: "", bytes: media.count, format: "bmp", path: "evidence/" + name,
+                    id: "ev-\(id)", scanID: scan, sha256: "", bytes: media.count, format: format, path: "evidence/" + name,
                     retainUntil: "2099-01-01T00:00:00Z", metadata: "{}")))
         try store.enqueueReview(
             ReviewItemDraft(
@@ -320,6 +321,8 @@ func consoleIDOR() async throws {
         #expect(try await page(client, alice, "/console/cases/\(c.id)").0 == .notFound)
         #expect(try await post(client, alice, "/console/items/secret/claim").0 == .notFound)
         #expect(try await post(client, alice, "/console/items/secret/reveal").0 == .notFound)
+        #expect(try await post(client, alice, "/console/items/secret/play").0 == .notFound)
+        #expect(try await page(client, alice, "/console/items/secret/video").0 == .notFound)
         let bob = try #require(try await login(client, "bob").1)
         #expect(try await page(client, bob, "/console/items/secret").0 == .ok)
     }

@@ -81,7 +81,8 @@ func evidenceVault() throws {
     let raw = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
     #expect(raw.range(of: Data(media.prefix(32))) == nil)
     let wrong = try EvidenceVault(directory: dir, key: SymmetricKey(size: .bits256))
-    #expect(throws: StoreError.self) { try wrong.load(name) }
+    let refused = #expect(throws: StoreError.self) { try wrong.load(name) }
+    #expect(refused?.message.contains("wrong evidence key") == true, "\(refused?.message ?? "")")
     var altered = raw
     altered[altered.count / 2] ^= 1
     try altered.write(to: URL(fileURLWithPath: dir + "/" + name))

@@ -6,7 +6,10 @@ It starts `vigil serve` on a fresh data directory with a console analyst, a bank
 the shipped policy's `review` verdict) holding the MD5 of a generated benign picture, scans that
 picture, then in the browser: logs in, opens the queue, checks the preview is blurred (small, and
 its edge energy far below the revealed rendering's), reveals it (the exposure counter goes 0 → 1),
-claims and confirms it with a category, and finds the decision in the audit log. Then it edits,
+claims and confirms it with a category, and finds the decision in the console's audit view (as a
+lead, with the chain verified). A benign test-pattern video (made with the ffmpeg CLI) shows
+blurred greyscale stills first, reveals (counted) and plays only muted, without autoplay, after
+a counted playback; the signals column names the bank. Then it edits,
 deletes and reorders audit rows in copies of the database, and `vigil audit verify` must catch
 each. Screenshots go to .ci/artifacts/console/. Usage: browser_test.py --vigil .build/debug/vigil [--port N]
 """
@@ -97,7 +100,8 @@ class Browser:
                 return answer.get("result", {})
             self.events.append(answer)
 
-    def wait_load(self, timeout=30):
+    def wait_load(self, timeout=300):
+        # Generous: a login verifies a scrypt hash (N=2^16), which takes a minute in a debug build on a busy machine.
         deadline = time.time() + timeout
         while True:
             for i, event in enumerate(self.events):
@@ -151,6 +155,22 @@ EDGE_ENERGY = """(async () => {
 })()"""
 
 
+# The video stills strip: size, greyness and edge energy, as for a still preview.
+STILLS = EDGE_ENERGY.replace("return {energy", "return {height: img.naturalHeight, energy")
+
+
+def test_video(seconds=4):
+    """A benign test-pattern video (ffmpeg's testsrc) with a sine audio track."""
+    path = tempfile.mktemp(suffix=".mp4", prefix="vigil-browser-")
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=5",
+                    "-f", "lavfi", "-i", "sine=frequency=440", "-t", str(seconds), "-c:v", "mpeg4", "-q:v", "3",
+                    "-c:a", "aac", "-shortest", path], check=True)
+    with open(path, "rb") as f:
+        data = f.read()
+    os.remove(path)
+    return data
+
+
 def tamper_checks(vigil, data):
     """Edits, deletes and reorders audit rows directly in copies of the database: `vigil audit
     verify` must fail (exit 1) and name the first bad entry."""
@@ -194,11 +214,14 @@ def main():
     try:
         run = lambda *a, **k: subprocess.run([vigil, *a], check=True, capture_output=True, text=True, **k)
         run("users", "create", "--data", data, "--name", "alice", "--role", "analyst", input=password + "\n")
+        run("users", "create", "--data", data, "--name", "lena", "--role", "lead", input=password + "\n")
         key = run("keys", "create", "--data", data, "--name", "browser", "--scopes", "scan,admin").stdout.strip().splitlines()[-1]
         picture = picture_bmp()
+        video = test_video()
         listing = os.path.join(data, "list.txt")
         with open(listing, "w") as f:
             f.write("md5:" + hashlib.md5(picture).hexdigest() + "\n")
+            f.write("md5:" + hashlib.md5(video).hexdigest() + "\n")
         run("banks", "import", "--data", data, "--bank", "vic2", "--create", "--category", "2", "--format", "text", listing)
         server = subprocess.Popen([vigil, "serve", "--data", data, "--host", "127.0.0.1", "--port", str(args.port)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -211,6 +234,9 @@ def main():
         request = urllib.request.Request(base + "/v1/scan", data=picture, headers={"Authorization": f"Bearer {key}"})
         verdict = json.load(urllib.request.urlopen(request))["verdict"]
         assert verdict == "review", f"the scan's verdict is {verdict}, expected review"
+        request = urllib.request.Request(base + "/v1/scan", data=video, headers={"Authorization": f"Bearer {key}"})
+        verdict = json.load(urllib.request.urlopen(request))["verdict"]
+        assert verdict == "review", f"the video scan's verdict is {verdict}, expected review"
 
         browser = Browser(profile)
         browser.navigate(base + "/console/login")
@@ -219,9 +245,12 @@ def main():
             document.querySelector('input[name=password]').value = {json.dumps(password)};
             document.querySelector('#login').click()""")
         assert browser.js("location.pathname") == "/console/queue", "login did not reach the queue"
-        assert browser.js("document.querySelectorAll('a.item').length") == 1, "the scanned item is not queued"
+        assert browser.js("document.querySelectorAll('a.item').length") == 2, "the scanned items are not queued"
         browser.screenshot("2-queue.png")
+        # The picture came first: same category and confidence, older.
         browser.submit("document.querySelector('a.item').click()")
+        assert browser.js("document.querySelector('#matches td.bank').textContent") == "vic2", "no bank in the signals"
+        assert browser.js("document.querySelector('#matches td.distance').textContent") == "0"
         blurred = browser.js(EDGE_ENERGY)
         assert blurred["cls"] == "blurred" and blurred["width"] <= 96 and blurred["grey"], f"preview not safe: {blurred}"
         assert browser.js("document.querySelector('#exposure').textContent") == "0"
@@ -238,13 +267,45 @@ def main():
         assert "confirmed" in browser.js("document.querySelector('#message').textContent")
         browser.screenshot("5-confirmed.png")
 
-        request = urllib.request.Request(base + "/v1/audit?limit=200", headers={"Authorization": f"Bearer {key}"})
-        entries = json.load(urllib.request.urlopen(request))["entries"]
-        actions = [(e.get("actor"), e.get("action")) for e in entries]
-        for expected in [("user:alice", "login"), ("user:alice", "review.reveal"), ("user:alice", "review.confirmed")]:
-            assert expected in actions, f"no audit entry {expected}"
+        # The video: blurred greyscale stills first, no player until a reveal and a counted playback.
+        browser.submit("document.querySelector('a.item').click()")
+        assert browser.js("document.querySelector('video')") is None, "a video player before any reveal"
+        stills = browser.js(STILLS)
+        assert stills["cls"] == "blurred stills" and stills["grey"], f"video stills not safe: {stills}"
+        assert stills["height"] <= 96 and stills["width"] > 3 * stills["height"], f"not a strip of stills: {stills}"
+        browser.screenshot("6-video-stills-blurred.png")
+        browser.submit("document.querySelector('#reveal').click()")
+        sharp = browser.js(STILLS)
+        assert sharp["cls"] == "revealed stills" and sharp["grey"] and stills["energy"] * 4 < sharp["energy"], sharp
+        assert browser.js("document.querySelector('#exposure').textContent") == "2", "the stills reveal was not counted"
+        assert browser.js("document.querySelector('video')") is None, "a video player before playback was asked for"
+        browser.submit("document.querySelector('#play').click()")
+        player = browser.js("""(() => { const v = document.querySelector('video#player');
+            return {muted: v.muted, attr: v.hasAttribute('muted'), autoplay: v.autoplay, paused: v.paused}; })()""")
+        assert player == {"muted": True, "attr": True, "autoplay": False, "paused": True}, f"player not safe: {player}"
+        assert browser.js("document.querySelector('#exposure').textContent") == "3", "playback was not counted"
+        browser.screenshot("7-video-playback-muted.png")
+
+        # The audit entry, found by a lead in the console's audit view, with the chain verified.
+        browser.submit("document.querySelector('header form button').click()")
+        browser.submit(f"""document.querySelector('input[name=name]').value = 'lena';
+            document.querySelector('input[name=password]').value = {json.dumps(password)};
+            document.querySelector('#login').click()""")
+        browser.navigate(base + "/console/audit")
+        assert browser.js("document.querySelector('#verify').textContent").startswith("Chain verified")
+        rows = browser.js("""Array.from(document.querySelectorAll('#audit tr')).slice(1).map(r =>
+            [r.querySelector('.actor').textContent, r.querySelector('.action').textContent])""")
+        for expected in [["user:alice", "login"], ["user:alice", "review.reveal"], ["user:alice", "review.confirmed"],
+                         ["user:alice", "review.play"], ["user:lena", "login"]]:
+            assert expected in rows, f"no audit entry {expected} in the console's audit view"
+        assert any(actor.startswith("cli:") and action == "key.create" for actor, action in rows), "key creation not audited"
+        assert any(actor.startswith("cli:") and action == "user.create" for actor, action in rows), "user creation not audited"
+        assert any(actor.startswith("cli:") and action == "bank.import" for actor, action in rows), "bank edit not audited"
+        assert any(actor == "key:browser" and action == "scan.review" for actor, action in rows), "scan not audited"
+        browser.screenshot("8-audit.png")
         run("audit", "verify", "--data", data)
-        print("browser_test: login, queue, blurred preview, reveal (counted), confirm A2, audit entry: ok")
+        print("browser_test: login, queue, blurred preview, reveal (counted), confirm A2, video stills and muted playback"
+              " (counted), signals, audit entry in the console's audit view: ok")
         server.terminate()
         server.wait()
         server = None

@@ -20,6 +20,8 @@ public struct ConsoleConfiguration: Sendable {
     public var lockout: LockoutPolicy
     /// Mark cookies `Secure` (set behind TLS).
     public var secureCookies: Bool
+    /// How passwords set from the console (new users, resets) are hashed.
+    public var passwordHasher: PasswordHasher = .standard
 
     /// Settings from the environment: `VIGIL_CONSOLE_SECURE_COOKIES=1` (behind TLS),
     /// `VIGIL_CONSOLE_DAILY_CAP`, `VIGIL_CONSOLE_BREAK_EVERY`; defaults otherwise.
@@ -56,7 +58,8 @@ struct ConsoleRoutes: Sendable {
 
     static let sessionCookie = "vigil_session"
     static let loginCookie = "vigil_login_csrf"
-    static let csp = "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'"
+    static let csp =
+        "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'"
 
     /// Paths the console owns: the API's key and method checks let them through.
     static func owns(_ path: String) -> Bool { path == "/console" || path.hasPrefix("/console/") }
@@ -108,6 +111,20 @@ struct ConsoleRoutes: Sendable {
                 _ = try store.reveal(itemID: item, user: s.user, dailyCap: settings.dailyRevealCap, now: now())
                 return try itemPage(item, s, message: "Revealed; this counts toward your daily exposure.")
             }
+        }
+        // Video: stills first; playback (muted, no autoplay) only after a reveal, and counted.
+        console.post("items/:id/play") { request, context in
+            try await guarded(request) { s, _ in
+                let item = try id(context)
+                guard try videoEvidence(item, s) != nil else { throw StoreError(.invalid, "this item is not a video") }
+                _ = try store.recordPlayback(
+                    itemID: item, user: s.user, dailyCap: settings.dailyRevealCap, revealWindow: settings.revealSeconds,
+                    now: now())
+                return try itemPage(item, s, message: "Playback opened (muted); this counts toward your daily exposure.")
+            }
+        }
+        console.get("items/:id/video") { request, context in
+            try await guarded(request) { s, _ in try video(id(context), s) }
         }
         console.post("items/:id/decide") { request, context in
             try await guarded(request) { s, form in
@@ -164,6 +181,7 @@ struct ConsoleRoutes: Sendable {
                 }
             }
         }
+        registerAdministration(console)
         console.get("exposure") { request, _ in
             try await guarded(request) { s, _ in
                 guard s.user.role.isLead else { throw StoreError(.forbidden, "only leads and admins see exposure statistics") }
@@ -173,15 +191,16 @@ struct ConsoleRoutes: Sendable {
                 return try page("Exposure", "exposure", ["stats": stats], s)
             }
         }
+        registerTakedowns(on: console)
     }
 
     // MARK: Sessions, CSRF and errors
 
-    private func now() -> Double { Date().timeIntervalSince1970 }
+    func now() -> Double { Date().timeIntervalSince1970 }
 
     /// Runs `body` for a logged-in user; POSTs must carry the session's CSRF token. Store errors
     /// become HTML error pages with their status; without a session, GETs go to the login page.
-    private func guarded(
+    func guarded(
         _ request: Request, _ body: (ConsoleSession, [String: String]) async throws -> Response
     ) async throws -> Response {
         let token = Self.cookies(request)[Self.sessionCookie]
@@ -281,7 +300,7 @@ struct ConsoleRoutes: Sendable {
         return response
     }
 
-    private func redirect(_ location: String) -> Response {
+    func redirect(_ location: String) -> Response {
         var response = Response(status: .seeOther, headers: [.location: location])
         secure(&response)
         return response
@@ -295,7 +314,7 @@ struct ConsoleRoutes: Sendable {
             context["user"] =
                 [
                     "name": session.user.name, "role": session.user.role.rawValue, "csrf": session.csrf,
-                    "lead": session.user.role.isLead,
+                    "lead": session.user.role.isLead, "admin": session.user.role == .admin,
                     "exposure": String(exposure), "cap": String(settings.dailyRevealCap),
                 ] as [String: Any]
             context["exposure"] = String(exposure)
@@ -304,7 +323,7 @@ struct ConsoleRoutes: Sendable {
         return templates.render(context, withTemplate: "layout") ?? ""
     }
 
-    private func page(
+    func page(
         _ title: String, _ template: String, _ values: [String: Any], _ session: ConsoleSession, message: String? = nil,
         status: HTTPResponse.Status = .ok
     ) throws -> Response {
@@ -366,7 +385,7 @@ struct ConsoleRoutes: Sendable {
     static let decoyHash = (try? PasswordHasher.standard.hash(SQLiteBankStore.randomToken())) ?? ""
 
     /// scrypt is CPU- and memory-heavy: it runs on the blocking-work pool, not the cooperative threads.
-    private func verifyOffThread(_ password: String, _ hash: String) async -> Bool {
+    func verifyOffThread(_ password: String, _ hash: String) async -> Bool {
         await blocking { PasswordHasher.verify(password, against: hash) }
     }
 
@@ -391,21 +410,15 @@ struct ConsoleRoutes: Sendable {
         return try page("Queue", "queue", ["items": items], session, message: message)
     }
 
-    /// Signals as table rows; every value is escaped by the template.
-    static func signalRows(_ json: String) -> [[String: String]] {
-        guard let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] else { return [] }
-        return array.map { signal in
-            var row: [String: String] = [:]
-            for key in ["type", "bank", "kind", "category", "distance"] {
-                row[key] = signal[key].flatMap { $0 is NSNull ? nil : "\($0)" } ?? ""
-            }
-            if let nested = signal["signal"],
-                let data = try? JSONSerialization.data(withJSONObject: nested, options: [.sortedKeys, .fragmentsAllowed])
-            {
-                row["detail"] = String(decoding: data, as: UTF8.self)
-            }
-            return row
-        }
+    /// The item's evidence record when it is a video (by the format recorded at preservation);
+    /// not found when `session`'s user may not see the item.
+    private func videoEvidence(_ id: String, _ session: ConsoleSession) throws -> EvidenceDraft? {
+        guard let item = try store.reviewItem(id: id, for: session.user) else { throw StoreError(.notFound, "no such item") }
+        guard let evidenceID = item.evidenceID,
+            let record = try store.evidence(scanID: item.scanID).first(where: { $0.id == evidenceID }),
+            let format = record.format.flatMap(MediaFormat.init(rawValue:)), format.isVideo
+        else { return nil }
+        return record
     }
 
     private func itemPage(_ id: String, _ session: ConsoleSession, message: String?) throws -> Response {
@@ -414,8 +427,13 @@ struct ConsoleRoutes: Sendable {
         var values = summary(item)
         values["filename"] = item.filename ?? "—"
         values["caseID"] = item.caseID.map { String($0) } ?? "—"
-        values["signals"] = Self.signalRows(item.signals)
+        values.merge(SignalView(json: item.signals).context) { _, new in new }
         values["revealed"] = revealed
+        if try videoEvidence(id, session) != nil {
+            values["video"] = true
+            let playing = try store.hasPlayback(itemID: id, user: session.user, window: settings.revealSeconds, now: now())
+            values["playing"] = revealed && playing
+        }
         values["previewClass"] = revealed ? "revealed" : "blurred"
         values["open"] = item.status == .pending || (item.status == .escalated && session.user.role.isLead)
         values["categories"] = ReviewDecision.categories
@@ -438,6 +456,29 @@ struct ConsoleRoutes: Sendable {
         }
         var response = Response(
             status: .ok, headers: [.contentType: "image/png"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: png)))
+        secure(&response)
+        return response
+    }
+
+    /// The original video, muted by the page's `<video muted>`: only while this analyst's counted
+    /// playback is live.
+    private func video(_ id: String, _ session: ConsoleSession) throws -> Response {
+        guard let record = try videoEvidence(id, session), let name = record.path.split(separator: "/").last else {
+            throw StoreError(.notFound, "this item has no video")
+        }
+        guard try store.hasPlayback(itemID: id, user: session.user, window: settings.revealSeconds, now: now()) else {
+            throw StoreError(.forbidden, "reveal the stills and start playback first (it counts toward your exposure)")
+        }
+        let bytes = try evidence.load(String(name))
+        let type =
+            switch MediaFormat(rawValue: record.format ?? "") {
+            case .mov: "video/quicktime"
+            case .matroska: "video/x-matroska"
+            case .avi: "video/x-msvideo"
+            default: "video/mp4"
+            }
+        var response = Response(
+            status: .ok, headers: [.contentType: type], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         secure(&response)
         return response
     }

@@ -1,4 +1,5 @@
 import Foundation
+import VigilHashing
 import VigilMedia
 
 /// Server-side previews for reviewers: decoded at reduced size, converted to greyscale, scaled
@@ -10,15 +11,61 @@ enum Preview {
     static let blurRadius = 4
     static let revealedSide = 256
 
-    /// A PNG preview of still-image bytes, or nil when they are not a decodable still (video
-    /// and unknown formats get a placeholder from the caller).
+    /// Stills shown for a video, and the grey gap between them on the strip.
+    static let maxStills = 4
+    static let stillGap = 4
+    /// A console preview decodes at most this much video.
+    static let videoLimits = VideoLimits(maxDurationSeconds: 4 * 3600, maxFrames: 500_000, maxDecodeSeconds: 60)
+
+    /// A PNG preview of image bytes, or for a video a strip of its stills; nil when the bytes
+    /// are neither (unknown formats get a placeholder from the caller).
     static func render(_ bytes: [UInt8], revealed: Bool, limits: MediaLimits) -> [UInt8]? {
         let side = revealed ? revealedSide : blurredSide
+        if MediaFormat.sniff(bytes)?.isVideo == true {
+            guard let stills = videoStills(bytes, side: side, blurred: !revealed, limits: limits), !stills.isEmpty else {
+                return nil
+            }
+            let strip = Self.strip(stills)
+            return png(width: strip.width, height: strip.height, grey: strip.pixels)
+        }
         guard let decoded = try? ImageDecoder().decode(bytes, options: DecodeOptions(limits: limits, reducedShortSide: side))
         else { return nil }
         var grey = GreyImage(luma: decoded.image, maxSide: side)
         if !revealed { grey.boxBlur(radius: blurRadius, passes: 3) }
         return png(width: grey.width, height: grey.height, grey: grey.pixels)
+    }
+
+    /// Up to `maxStills` frames of a video from the vPDQ sampling (`VPDQ.frameMod`), at one frame
+    /// per `duration / maxStills` seconds (at least one second) so that they spread over the video,
+    /// each through the same greyscale pipeline as an image. Only the kept stills are held.
+    static func videoStills(_ bytes: [UInt8], side: Int, blurred: Bool, limits: MediaLimits) -> [GreyImage]? {
+        guard let video = try? VideoFrames(bytes, limits: limits, videoLimits: videoLimits) else { return nil }
+        let seconds = max(1, (video.info.durationSeconds ?? 0) / Double(maxStills))
+        let step = VPDQ.frameMod(secondsPerHash: seconds, framesPerSecond: video.info.framesPerSecond)
+        var stills: [GreyImage] = []
+        let decoded = try? video.decode(every: step) { _, frame in
+            guard stills.count < maxStills else { return }
+            var grey = GreyImage(luma: frame, maxSide: side)
+            if blurred { grey.boxBlur(radius: blurRadius, passes: 3) }
+            stills.append(grey)
+        }
+        return decoded == nil ? nil : stills
+    }
+
+    /// Stills side by side, top-aligned, separated by mid-grey gaps.
+    static func strip(_ stills: [GreyImage]) -> GreyImage {
+        let width = stills.reduce(0) { $0 + $1.width } + stillGap * max(stills.count - 1, 0)
+        let height = stills.map(\.height).max() ?? 1
+        var pixels = [UInt8](repeating: 128, count: width * height)
+        var x0 = 0
+        for still in stills {
+            for y in 0..<still.height {
+                let row = still.pixels[(y * still.width)..<((y + 1) * still.width)]
+                pixels.replaceSubrange((y * width + x0)..<(y * width + x0 + still.width), with: row)
+            }
+            x0 += still.width + stillGap
+        }
+        return GreyImage(width: width, height: height, pixels: pixels)
     }
 
     /// A flat mid-grey PNG for media without a still preview.
@@ -53,7 +100,7 @@ enum Preview {
         return out
     }
 
-    private static func bigEndian(_ v: UInt32) -> [UInt8] {
+    static func bigEndian(_ v: UInt32) -> [UInt8] {
         [UInt8(v >> 24), UInt8((v >> 16) & 0xff), UInt8((v >> 8) & 0xff), UInt8(v & 0xff)]
     }
 
@@ -72,7 +119,7 @@ enum Preview {
         return c
     }
 
-    private static func crc32(_ data: [UInt8]) -> UInt32 {
+    static func crc32(_ data: [UInt8]) -> UInt32 {
         var c: UInt32 = 0xffff_ffff
         for byte in data { c = crcTable[Int((c ^ UInt32(byte)) & 0xff)] ^ (c >> 8) }
         return c ^ 0xffff_ffff
