@@ -14,10 +14,9 @@ public struct FileDigests: Hashable, Sendable, Codable {
 
     /// Digests `data` with all three algorithms.
     public init(of data: UnsafeRawBufferPointer) {
-        self.init(
-            md5: Self.hex(Insecure.MD5.hash(data: data)),
-            sha1: Self.hex(Insecure.SHA1.hash(data: data)),
-            sha256: Self.hex(SHA256.hash(data: data)))
+        var stream = Stream()
+        stream.update(data)
+        self = stream.finalize()
     }
 
     public init(of data: [UInt8]) {
