@@ -41,28 +41,34 @@ public final class FileHasher {
 
     public init(options: HashOptions) { self.options = options }
 
+    /// Reads and hashes a file on the calling thread alone: the digests are computed piece by
+    /// piece as the file is read (one pass over the bytes, no second thread to wait for), so a
+    /// batch of workers never blocks on Dispatch's pool.
     public func hash(path: String) -> HashRecord {
         var record = HashRecord(path: path)
+        var stream = FileDigests.Stream()
         let bytes: [UInt8]
         do {
-            bytes = try FileInput.read(path, maxBytes: options.limits.maxBytes)
+            bytes = try FileInput.read(path, maxBytes: options.limits.maxBytes) { stream.update($0) }
         } catch {
             record.error = error.message
             record.errorCode = error.code.rawValue
             return record
         }
-        hash(bytes: bytes, into: &record)
+        record.digests = stream.finalize()
+        hashContent(bytes, into: &record, fullImage: nil)
         return record
     }
 
     /// Hashes in-memory bytes into `record` (its path is left as given). `fullImage`, when given,
     /// also sees the decoded image if it was decoded at full resolution (so other readers need
     /// not decode again); returns whether it did.
+    ///
+    /// Digests run beside decoding and PDQ on Dispatch's global pool (lower latency for one
+    /// request); callers must not run this on that pool's threads themselves (the service runs it
+    /// on NIO's thread pool). Batch callers with a worker per core use `hash(path:)` instead.
     @discardableResult
     public func hash(bytes: [UInt8], into record: inout HashRecord, fullImage: ((RGBImage) -> Void)? = nil) -> Bool {
-        var sawFullImage = false
-        record.format = MediaFormat.sniff(bytes)
-        // Digests run beside decoding and PDQ: they only read the bytes.
         let digestBox = DigestBox()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) { digestBox.value = FileDigests(of: bytes) }
@@ -70,6 +76,20 @@ public final class FileHasher {
             group.wait()
             record.digests = digestBox.value
         }
+        return hashContent(bytes, into: &record, fullImage: fullImage)
+    }
+
+    /// Hashes in-memory bytes on the calling thread only, digests included.
+    public func hashInline(bytes: [UInt8], into record: inout HashRecord) {
+        record.digests = FileDigests(of: bytes)
+        hashContent(bytes, into: &record, fullImage: nil)
+    }
+
+    /// Everything but the digests: sniffing, decoding, PDQ (and vPDQ).
+    @discardableResult
+    private func hashContent(_ bytes: [UInt8], into record: inout HashRecord, fullImage: ((RGBImage) -> Void)?) -> Bool {
+        var sawFullImage = false
+        record.format = MediaFormat.sniff(bytes)
         if let format = record.format, format.isVideo {
             hashVideo(bytes, into: &record)
             return false

@@ -14,14 +14,34 @@ public struct FileDigests: Hashable, Sendable, Codable {
 
     /// Digests `data` with all three algorithms.
     public init(of data: UnsafeRawBufferPointer) {
-        self.init(
-            md5: Self.hex(Insecure.MD5.hash(data: data)),
-            sha1: Self.hex(Insecure.SHA1.hash(data: data)),
-            sha256: Self.hex(SHA256.hash(data: data)))
+        var stream = Stream()
+        stream.update(data)
+        self = stream.finalize()
     }
 
     public init(of data: [UInt8]) {
         self = data.withUnsafeBytes { FileDigests(of: $0) }
+    }
+
+    /// The three digests fed piece by piece (for one pass over bytes while they are read).
+    public struct Stream {
+        private var md5 = Insecure.MD5()
+        private var sha1 = Insecure.SHA1()
+        private var sha256 = SHA256()
+
+        public init() {}
+
+        public mutating func update(_ data: UnsafeRawBufferPointer) {
+            md5.update(bufferPointer: data)
+            sha1.update(bufferPointer: data)
+            sha256.update(bufferPointer: data)
+        }
+
+        public func finalize() -> FileDigests {
+            FileDigests(
+                md5: FileDigests.hex(md5.finalize()), sha1: FileDigests.hex(sha1.finalize()),
+                sha256: FileDigests.hex(sha256.finalize()))
+        }
     }
 
     static func hex(_ digest: some Digest) -> String {

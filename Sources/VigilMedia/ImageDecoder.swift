@@ -29,7 +29,7 @@ public struct DecodedImage: Sendable {
 /// use one instance per worker; it is not `Sendable`.
 public final class ImageDecoder {
     private var turbo: tjhandle?
-    /// A pixel buffer handed back by `recycle(_:)`, reused by the next decode of the same size
+    /// A pixel buffer handed back by `recycle(_:)`, reused by the next decode that fits in it
     /// (large buffers are otherwise mapped and zero-faulted afresh by the allocator each time).
     private var spare: [UInt8]?
 
@@ -85,7 +85,9 @@ public final class ImageDecoder {
     }
 }
 
-/// Supplies pixel buffers to the codecs: a recycled one when its size fits exactly, else a new one.
+/// Supplies pixel buffers to the codecs: a recycled one when its capacity suffices, else a new one
+/// (so a worker keeps one buffer as large as its largest image instead of mapping and
+/// zero-faulting a fresh one for every size).
 final class BufferSource {
     private(set) var unused: [UInt8]?
     init(_ spare: [UInt8]?) { unused = spare }
@@ -94,10 +96,17 @@ final class BufferSource {
     func makeRGBImage(
         width: Int, height: Int, fill: (UnsafeMutablePointer<UInt8>) throws(MediaError) -> Void
     ) throws(MediaError) -> RGBImage {
-        guard var pixels = unused, pixels.count == width * height * 3 else {
+        let count = width * height * 3
+        guard var pixels = unused, pixels.capacity >= count else {
             return try VigilMedia.makeRGBImage(width: width, height: height, fill: fill)
         }
         unused = nil
+        // Resized within the buffer's capacity: never reallocated, so the pages stay mapped.
+        if pixels.count > count {
+            pixels.removeLast(pixels.count - count)
+        } else if pixels.count < count {
+            pixels.append(contentsOf: repeatElement(0, count: count - pixels.count))
+        }
         var failure: MediaError?
         pixels.withUnsafeMutableBufferPointer { buffer in
             do throws(MediaError) { try fill(buffer.baseAddress!) } catch { failure = error }

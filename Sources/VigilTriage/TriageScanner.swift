@@ -218,7 +218,7 @@ final class ItemWorker {
                 switch result {
                 case .success(let data):
                     var record = HashRecord(path: name)
-                    hasher.hash(bytes: data, into: &record)
+                    hasher.hashInline(bytes: data, into: &record)
                     items.append(scanner.item(record, container: path, size: data.count, mtime: stamp.mtime))
                     bytes += data.count
                 case .failure(let error):

@@ -86,3 +86,26 @@ func bmp(width: Int, height: Int) -> [UInt8] {
     }
     return out
 }
+
+@Test(
+    "a file hashed while it is read (digests piece by piece) gets the digests and PDQ of its bytes in memory",
+    arguments: [0, 1, 1000, 256 * 1024, 256 * 1024 + 1, 700_001])
+func digestsWhileReading(_ size: Int) throws {
+    let dir = try ScratchDirectory()
+    // A bitmap followed by seeded filler up to `size`, so files span several read pieces.
+    var bytes = size == 0 ? [] : bmp(width: 40, height: 30)
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(size + 1)
+    while bytes.count < size {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        bytes.append(UInt8(truncatingIfNeeded: state >> 56))
+    }
+    try dir.write("f.bin", bytes)
+    let hasher = FileHasher(options: HashOptions())
+    let fromFile = hasher.hash(path: dir.path + "/f.bin")
+    var inMemory = HashRecord(path: dir.path + "/f.bin")
+    hasher.hash(bytes: bytes, into: &inMemory)
+    #expect(fromFile.digests == FileDigests(of: bytes))
+    #expect(fromFile.digests == inMemory.digests)
+    #expect(fromFile.pdq == inMemory.pdq)
+    #expect(fromFile.errorCode == inMemory.errorCode)
+}

@@ -145,3 +145,18 @@ func configurableLimits() throws {
     #expect(throws: MediaError.self) { try ImageDecoder().decode(data, options: small) }
     #expect(try ImageDecoder().decode(data).image.width == 100)
 }
+
+@Test("a decoder reusing its buffer across sizes gives the pixels of a fresh decoder", arguments: [[64, 16, 48], [16, 64, 32]])
+func bufferReuseAcrossSizes(_ sides: [Int]) throws {
+    let reused = ImageDecoder()
+    for (n, side) in sides.enumerated() {
+        let image = Encoders.pattern(width: side, height: side + 3, seed: n + 1)
+        let data = image.pixels.withUnsafeBytes {
+            Encoders.png(width: side, height: side + 3, format: Encoders.pngRGB, samples: $0)
+        }
+        let decoded = try reused.decode(data)
+        #expect(decoded.image.pixels == image.pixels)
+        #expect(decoded.image.pixels == (try ImageDecoder().decode(data)).image.pixels)
+        reused.recycle(decoded.image)
+    }
+}
