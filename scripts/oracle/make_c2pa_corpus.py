@@ -4,8 +4,8 @@
 Usage: make_c2pa_corpus.py --out DIR [--force]
 
 Writes
-  DIR/pki/               a throw-away test CA made here with openssl (P-256 root; leaves for ES256,
-                         ES384, PS256 and Ed25519 with CA:FALSE, digitalSignature, emailProtection),
+  DIR/pki/               a throw-away test CA made here with openssl (P-256 root; leaves for ES256, ES384,
+                         ES512, PS256, PS384, PS512 and Ed25519 with CA:FALSE, digitalSignature, emailProtection),
                          and a second, unrelated CA: the "wrong trust anchor". Never committed.
   DIR/files/<name>.*     benign generated JPEG/PNG/WebP images, signed by the reference with
                          manifests whose c2pa.created action has digitalSourceType
@@ -76,7 +76,10 @@ def make_pki(pki: Path):
     keys = {
         "es256": ["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
         "es384": ["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
+        "es512": ["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521"],
         "ps256": ["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+        "ps384": ["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072"],
+        "ps512": ["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:4096"],
         "ed25519": ["openssl", "genpkey", "-algorithm", "ED25519"],
     }
     for alg, cmd in keys.items():
