@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "VigilCore", targets: ["VigilCore"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .library(name: "VigilTriage", targets: ["VigilTriage"]),
+        .library(name: "VigilReporting", targets: ["VigilReporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -75,6 +76,7 @@ let package = Package(
             name: "VigilServer",
             dependencies: [
                 "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark", "VigilProvenance",
+                "VigilReporting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -117,11 +119,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "VigilReporting",
+            dependencies: [
+                "VigilStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "vigil",
             dependencies: [
                 "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilServer", "VigilWatermark",
-                "VigilTriage", "VigilProvenance",
+                "VigilTriage", "VigilProvenance", "VigilReporting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -156,7 +168,8 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilStore", "VigilCore", "VigilIndex", "VigilHashing", "VigilMedia",
+                "VigilServer", "VigilStore", "VigilCore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilReporting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -185,6 +198,11 @@ let package = Package(
                 "VigilTriage", "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilReportingTests",
+            dependencies: ["VigilReporting", "VigilStore"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

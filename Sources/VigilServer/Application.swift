@@ -6,6 +6,7 @@ import ServiceLifecycle
 import VigilCore
 import VigilMedia
 import VigilProvenance
+import VigilReporting
 import VigilStore
 
 /// Builds the Vigil HTTP application: API-key auth with per-key rate limits, metrics, the
@@ -57,10 +58,13 @@ public func buildApplication(
         configuration: configuration, store: store, matchers: matchers, scans: scans, metrics: metrics,
         wake: { signal.wake() }
     ).register(on: router)
-    try ConsoleRoutes(store: store, evidence: evidence, limits: configuration.limits, settings: console).register(on: router)
+    let desk = CyberTipDesk(store: store, reporter: configuration.cybertip.reporter)
+    ReportRoutes(desk: desk, store: store, maxJSONBytes: configuration.maxJSONBytes).register(on: router)
+    try ConsoleRoutes(store: store, evidence: evidence, limits: configuration.limits, settings: console, desk: desk)
+        .register(on: router)
 
     // Shut down in reverse order: the dispatcher and workers stop before the HTTP client they use.
-    let services: [any Service] = [
+    var services: [any Service] = [
         HTTPClientService(client: client),
         CheckpointService(store: store, logger: logger),
         ScanWorkerService(scans: scans, workers: configuration.asyncWorkers, signal: signal),
@@ -69,6 +73,14 @@ public func buildApplication(
             client: client, logger: logger),
         EvidenceSweeper(store: store, vault: evidence, logger: logger),
     ]
+    // CyberTipline reports are sent only with credentials; drafts and submissions queue without them.
+    if let credentials = try configuration.cybertip.credentials() {
+        var outbox = CyberTipOutbox(
+            store: store, vault: evidence, client: CyberTipClient(credentials: credentials, client: client), logger: logger)
+        outbox.maxAttempts = configuration.cybertip.maxAttempts
+        outbox.retentionDays = configuration.retentionDays
+        services.append(outbox)
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),

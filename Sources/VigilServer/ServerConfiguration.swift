@@ -1,6 +1,7 @@
 import Foundation
 import VigilCore
 import VigilMedia
+import VigilReporting
 
 /// Where a signed webhook goes.
 public struct WebhookTarget: Sendable, Codable, Equatable {
@@ -109,6 +110,9 @@ public struct ServerConfiguration: Sendable {
     public var policy: Policy
     /// A PEM bundle of C2PA trust anchors: manifests signed under them are `Trusted`.
     public var trustAnchorsFile: String?
+    /// CyberTipline reporting: NCMEC's test service by default; reports are sent only once a
+    /// username and password are configured.
+    public var cybertip = CyberTipSettings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./vigil-data",
@@ -170,8 +174,9 @@ public struct ServerConfiguration: Sendable {
         var asyncWorkers: Int?
         var policy: Policy?
         var trustAnchors: String?
+        var cybertip: CyberTipSettings.File?
         enum CodingKeys: String, CodingKey {
-            case host, port, data, limits, hashing, watermarks, fetch, webhooks, evidence, policy
+            case host, port, data, limits, hashing, watermarks, fetch, webhooks, evidence, policy, cybertip
             case rateLimit = "rate_limit", asyncWorkers = "async_workers", trustAnchors = "trust_anchors"
         }
     }
@@ -214,6 +219,7 @@ public struct ServerConfiguration: Sendable {
         if let v = file.asyncWorkers { asyncWorkers = v }
         if let v = file.policy { policy = v }
         if let v = file.trustAnchors { trustAnchorsFile = v }
+        if let v = file.cybertip { cybertip.apply(v) }
         try validate(source: path)
     }
 
@@ -243,6 +249,7 @@ public struct ServerConfiguration: Sendable {
             guard v == "exact" || v == "fast" else { throw CoreError(.invalidInput, "VIGIL_HASHING must be exact or fast") }
             fastHashing = v == "fast"
         }
+        cybertip.apply(environment: environment)
         try validate(source: "the environment")
     }
 
@@ -265,6 +272,7 @@ public struct ServerConfiguration: Sendable {
             throw CoreError(.invalidInput, "\(source): rate_limit needs requests_per_second > 0 and burst ≥ 1")
         }
         try policy.validate()
+        do { try cybertip.validate(source: source) } catch { throw CoreError(.invalidInput, error.message) }
     }
 
     private static func describe(_ error: any Error) -> String {

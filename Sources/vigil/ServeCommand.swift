@@ -16,14 +16,18 @@ struct ServeCommand: AsyncParsableCommand {
             /metrics (Prometheus; admin key), POST /v1/scan (raw body, multipart/form-data or {"url": ...}; \
             ?async=true answers 202; Idempotency-Key makes retries return the first scan), GET /v1/scans/{id}, \
             POST /v1/hash, POST /v1/lookup, /v1/banks, /v1/banks/{name}, /v1/banks/{name}/entries, \
-            POST /v1/banks/{name}/import?format=..., GET /v1/audit (admin). Every other endpoint needs an API key \
+            POST /v1/banks/{name}/import?format=..., GET /v1/audit (admin), /v1/reports, /v1/reports/{id} and \
+            POST /v1/reports/{id}/submit (CyberTipline reports; scope reports). Every other endpoint needs an API key \
             (Authorization: Bearer <key>) with the right scope; create keys with `vigil keys create`.
 
             Settings come from defaults, then --config FILE (JSON: host, port, data, limits, hashing, watermarks, \
-            fetch, webhooks, rate_limit, evidence, async_workers, policy, trust_anchors; see docs/SERVICE.md), then the \
+            fetch, webhooks, rate_limit, evidence, async_workers, policy, trust_anchors, cybertip; see docs/SERVICE.md), then the \
             environment (VIGIL_HOST, VIGIL_PORT, VIGIL_DATA, VIGIL_EVIDENCE_KEY, VIGIL_EVIDENCE_KEY_FILE, \
             VIGIL_WEBHOOK_URL with VIGIL_WEBHOOK_SECRET, VIGIL_FETCH_ALLOW_PRIVATE, VIGIL_RATE_LIMIT_RPS, \
-            VIGIL_HASHING, VIGIL_TRUST_ANCHORS), then these flags. Evidence and queued media are encrypted with AES-256-GCM; without a \
+            VIGIL_HASHING, VIGIL_TRUST_ANCHORS, VIGIL_CYBERTIP_URL (default NCMEC's test service \
+            https://exttest.cybertip.org/ispws), VIGIL_CYBERTIP_USERNAME, VIGIL_CYBERTIP_PASSWORD or \
+            VIGIL_CYBERTIP_PASSWORD_FILE, VIGIL_CYBERTIP_REPORTER_FIRST_NAME, _LAST_NAME, _EMAIL, _PHONE, \
+            VIGIL_CYBERTIP_COMPANY), then these flags. Reports are sent only when a CyberTipline username and password are set. Evidence and queued media are encrypted with AES-256-GCM; without a \
             configured key, DATA/evidence.key is created on first start. Stops gracefully on SIGINT/SIGTERM.
             """)
 

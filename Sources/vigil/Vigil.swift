@@ -20,6 +20,7 @@ struct Vigil: AsyncParsableCommand {
         subcommands: [
             HashCommand.self, MatchCommand.self, BanksCommand.self, ServeCommand.self, KeysCommand.self, WatermarkCommand.self,
             InspectCommand.self, AuditCommand.self, ScanCommand.self, ReportCommand.self, UsersCommand.self,
+            ReportsCommand.self,
         ]
     )
 }

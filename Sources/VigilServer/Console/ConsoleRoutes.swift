@@ -5,6 +5,7 @@ import Hummingbird
 import Mustache
 import NIOCore
 import VigilMedia
+import VigilReporting
 import VigilStore
 
 /// Settings of the review console.
@@ -53,6 +54,8 @@ struct ConsoleRoutes: Sendable {
     let limits: MediaLimits
     let settings: ConsoleConfiguration
     let templates: MustacheLibrary
+    /// CyberTipline drafting and submission (the report pages).
+    let desk: CyberTipDesk
 
     static let sessionCookie = "vigil_session"
     static let loginCookie = "vigil_login_csrf"
@@ -61,7 +64,10 @@ struct ConsoleRoutes: Sendable {
     /// Paths the console owns: the API's key and method checks let them through.
     static func owns(_ path: String) -> Bool { path == "/console" || path.hasPrefix("/console/") }
 
-    init(store: SQLiteBankStore, evidence: EvidenceVault, limits: MediaLimits, settings: ConsoleConfiguration) throws {
+    init(
+        store: SQLiteBankStore, evidence: EvidenceVault, limits: MediaLimits, settings: ConsoleConfiguration, desk: CyberTipDesk
+    ) throws {
+        self.desk = desk
         self.store = store
         self.evidence = evidence
         self.limits = limits
@@ -173,15 +179,16 @@ struct ConsoleRoutes: Sendable {
                 return try page("Exposure", "exposure", ["stats": stats], s)
             }
         }
+        registerReports(on: console)
     }
 
     // MARK: Sessions, CSRF and errors
 
-    private func now() -> Double { Date().timeIntervalSince1970 }
+    func now() -> Double { Date().timeIntervalSince1970 }
 
     /// Runs `body` for a logged-in user; POSTs must carry the session's CSRF token. Store errors
     /// become HTML error pages with their status; without a session, GETs go to the login page.
-    private func guarded(
+    func guarded(
         _ request: Request, _ body: (ConsoleSession, [String: String]) async throws -> Response
     ) async throws -> Response {
         let token = Self.cookies(request)[Self.sessionCookie]
@@ -211,12 +218,12 @@ struct ConsoleRoutes: Sendable {
         }
     }
 
-    private func id(_ context: VigilRequestContext) throws -> String {
+    func id(_ context: VigilRequestContext) throws -> String {
         guard let id = context.parameters.get("id"), id.count <= 64 else { throw StoreError(.notFound, "no such item") }
         return id
     }
 
-    private func caseID(_ context: VigilRequestContext) throws -> Int64 {
+    func caseID(_ context: VigilRequestContext) throws -> Int64 {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw StoreError(.notFound, "no such case") }
         return id
     }
@@ -281,7 +288,7 @@ struct ConsoleRoutes: Sendable {
         return response
     }
 
-    private func redirect(_ location: String) -> Response {
+    func redirect(_ location: String) -> Response {
         var response = Response(status: .seeOther, headers: [.location: location])
         secure(&response)
         return response
@@ -304,7 +311,7 @@ struct ConsoleRoutes: Sendable {
         return templates.render(context, withTemplate: "layout") ?? ""
     }
 
-    private func page(
+    func page(
         _ title: String, _ template: String, _ values: [String: Any], _ session: ConsoleSession, message: String? = nil,
         status: HTTPResponse.Status = .ok
     ) throws -> Response {
@@ -378,7 +385,7 @@ struct ConsoleRoutes: Sendable {
         return response
     }
 
-    private func summary(_ item: ReviewItem) -> [String: Any] {
+    func summary(_ item: ReviewItem) -> [String: Any] {
         [
             "id": item.id, "short": String(item.id.prefix(8)), "category": item.category ?? "—",
             "confidence": String(format: "%.2f", item.confidence), "verdict": item.verdict, "status": item.status.rawValue,
@@ -419,6 +426,7 @@ struct ConsoleRoutes: Sendable {
         values["previewClass"] = revealed ? "revealed" : "blurred"
         values["open"] = item.status == .pending || (item.status == .escalated && session.user.role.isLead)
         values["categories"] = ReviewDecision.categories
+        values["confirmed"] = item.status == .confirmed
         return try page("Item", "item", values, session, message: message)
     }
 
