@@ -12,22 +12,37 @@ let schemaPath: String = {
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
+/// Runs a command with stdin, stdout and stderr in temporary files, never pipes: a pipe's write
+/// end can leak into a child spawned concurrently by another test (the long-lived double), and
+/// then reading it to EOF never returns. Returns the exit status and stdout + stderr.
+func runTool(_ arguments: [String], input: Data = Data()) throws -> (status: Int32, output: String) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-tool-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let inURL = dir.appendingPathComponent("in"), outURL = dir.appendingPathComponent("out")
+    try input.write(to: inURL)
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    let stdin = try FileHandle(forReadingFrom: inURL), stdout = try FileHandle(forWritingTo: outURL)
+    defer {
+        try? stdin.close()
+        try? stdout.close()
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stdout
+    try process.run()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: try Data(contentsOf: outURL), as: UTF8.self))
+}
+
 /// Validates `xml` with libxml2's `xmllint --schema` (an independent validator, not our writer).
 /// Returns nil when valid, else xmllint's complaint.
 func xmllint(_ xml: String, schema: String = schemaPath) throws -> String? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["xmllint", "--noout", "--schema", schema, "-"]
-    let input = Pipe(), errors = Pipe()
-    process.standardInput = input
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    input.fileHandleForWriting.write(Data(xml.utf8))
-    try input.fileHandleForWriting.close()
-    let complaint = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return process.terminationStatus == 0 ? nil : complaint
+    let (status, output) = try runTool(["xmllint", "--noout", "--schema", schema, "-"], input: Data(xml.utf8))
+    return status == 0 ? nil : output
 }
 
 let reporter = CyberTipReport.Reporter(
@@ -108,18 +123,7 @@ struct SeededStore {
 /// MD5 for test expectations, from the system's `md5sum` (independent of Vigil's digests).
 enum SystemMD5 {
     static func hex(_ bytes: [UInt8]) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["md5sum"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try? process.run()
-        input.fileHandleForWriting.write(Data(bytes))
-        try? input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return String(text.prefix(32))
+        String(((try? runTool(["md5sum"], input: Data(bytes)))?.output ?? "").prefix(32))
     }
 }
 
@@ -155,24 +159,17 @@ final class CyberTipDouble: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)/ispws" }
 
+    /// SIGKILL: the test runner's children may inherit an ignored SIGTERM.
     func stop() {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
     private func http(_ path: String, _ body: String? = nil) throws -> Data {
         // curl keeps the test free of a second HTTP client stack.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = ["curl", "-s", "--max-time", "10", "http://127.0.0.1:\(port)\(path)"]
         if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return data
+        return Data(try runTool(arguments).output.utf8)
     }
 
     func fail(_ endpoint: String, code: Int, times: Int = 1) throws {

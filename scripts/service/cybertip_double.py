@@ -22,6 +22,7 @@ import base64
 import hashlib
 import http.server
 import json
+import signal
 import subprocess
 import threading
 import time
@@ -250,6 +251,8 @@ def main():
     parser.add_argument("--password", default="secret")
     parser.add_argument("--xsd", required=True)
     args = parser.parse_args()
+    # A parent (a test runner) may have left SIGTERM ignored; terminate() must stop the double.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     reset()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.user, server.password, server.xsd = args.user, args.password, args.xsd
