@@ -81,6 +81,17 @@ public struct CyberTipReport: Codable, Sendable, Equatable {
         public var chatClient: String?
         public var chatRoomName: String?
 
+        enum CodingKeys: String, CodingKey { case kind, values, chatClient, chatRoomName }
+
+        /// `values` defaults to none (chat_im needs only the client).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try c.decode(Kind.self, forKey: .kind)
+            values = try c.decodeIfPresent([String].self, forKey: .values) ?? []
+            chatClient = try c.decodeIfPresent(String.self, forKey: .chatClient)
+            chatRoomName = try c.decodeIfPresent(String.self, forKey: .chatRoomName)
+        }
+
         public init(kind: Kind, values: [String] = [], chatClient: String? = nil, chatRoomName: String? = nil) {
             self.kind = kind
             self.values = values
@@ -128,6 +139,18 @@ public struct CyberTipReport: Codable, Sendable, Equatable {
             self.screenName = screenName
             self.displayName = displayName
             self.ipCaptureEvents = ipCaptureEvents
+        }
+
+        enum CodingKeys: String, CodingKey { case email, espIdentifier, screenName, displayName, ipCaptureEvents }
+
+        /// Every field optional in requests (`ip_capture_events` defaults to none).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            email = try c.decodeIfPresent(String.self, forKey: .email)
+            espIdentifier = try c.decodeIfPresent(String.self, forKey: .espIdentifier)
+            screenName = try c.decodeIfPresent(String.self, forKey: .screenName)
+            displayName = try c.decodeIfPresent(String.self, forKey: .displayName)
+            ipCaptureEvents = try c.decodeIfPresent([IPCaptureEvent].self, forKey: .ipCaptureEvents) ?? []
         }
 
         public var isEmpty: Bool {
