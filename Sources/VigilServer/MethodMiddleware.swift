@@ -13,7 +13,8 @@ struct MethodMiddleware: RouterMiddleware {
         (["v1", "banks"], [.get, .post]), (["v1", "banks", "*"], [.get, .delete]),
         (["v1", "banks", "*", "entries"], [.get, .post]), (["v1", "banks", "*", "import"], [.post]),
         (["v1", "audit"], [.get]),
-        (["v1", "reports"], [.get, .post]), (["v1", "reports", "*"], [.get, .patch]), (["v1", "reports", "*", "submit"], [.post]),
+        (["v1", "reports"], [.get, .post]), (["v1", "reports", "*"], [.get, .patch]),
+        (["v1", "reports", "*", "submit"], [.post]),
     ]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
