@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .library(name: "VigilTriage", targets: ["VigilTriage"]),
         .library(name: "VigilTakedown", targets: ["VigilTakedown"]),
+        .library(name: "VigilReporting", targets: ["VigilReporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -77,6 +78,7 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilStore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilWatermark", "VigilProvenance",
                 "VigilTakedown",
+                "VigilReporting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -119,11 +121,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "VigilReporting",
+            dependencies: [
+                "VigilStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "vigil",
             dependencies: [
                 "VigilCore", "VigilMedia", "VigilHashing", "VigilIndex", "VigilStore", "VigilServer", "VigilWatermark",
-                "VigilTriage", "VigilProvenance", "VigilTakedown",
+                "VigilTriage", "VigilProvenance", "VigilTakedown", "VigilReporting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -158,7 +170,8 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilStore", "VigilCore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilTakedown",
+                "VigilServer", "VigilStore", "VigilCore", "VigilIndex", "VigilHashing", "VigilMedia", "VigilTakedown", "VigilReporting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -210,6 +223,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "VigilReportingTests",
+            dependencies: ["VigilReporting", "VigilStore"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

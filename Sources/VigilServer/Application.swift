@@ -8,6 +8,7 @@ import ServiceLifecycle
 import VigilCore
 import VigilMedia
 import VigilProvenance
+import VigilReporting
 import VigilStore
 import VigilTakedown
 
@@ -64,7 +65,10 @@ public func buildApplication(
     // The proof-of-work key derives from the evidence key: nodes that share one accept each other's challenges.
     let powSecret = Array(HMAC<SHA256>.authenticationCode(for: Array("vigil report form".utf8), using: key))
     PublicRoutes(routes: routes, settings: configuration.reportForm, secret: powSecret).register(on: router)
-    try ConsoleRoutes(store: store, evidence: evidence, limits: configuration.limits, settings: console).register(on: router)
+    let desk = CyberTipDesk(store: store, reporter: configuration.cybertip.reporter)
+    ReportRoutes(desk: desk, store: store, maxJSONBytes: configuration.maxJSONBytes).register(on: router)
+    try ConsoleRoutes(store: store, evidence: evidence, limits: configuration.limits, settings: console, desk: desk)
+        .register(on: router)
     let monitor = TakedownMonitor(
         store: store, settings: configuration.takedown, probe: { await scans.probe($0) },
         finder: AbuseContactFinder(
@@ -76,7 +80,7 @@ public func buildApplication(
         webhookTargets: Set(configuration.webhooks.map(\.name)), logger: logger)
 
     // Shut down in reverse order: the dispatcher and workers stop before the HTTP client they use.
-    let services: [any Service] = [
+    var services: [any Service] = [
         HTTPClientService(client: client),
         CheckpointService(store: store, logger: logger),
         ScanWorkerService(scans: scans, workers: configuration.asyncWorkers, signal: signal),
@@ -86,6 +90,14 @@ public func buildApplication(
         EvidenceSweeper(store: store, vault: evidence, logger: logger),
         TakedownService(monitor: monitor),
     ]
+    // CyberTipline reports are sent only with credentials; drafts and submissions queue without them.
+    if let credentials = try configuration.cybertip.credentials() {
+        var outbox = CyberTipOutbox(
+            store: store, vault: evidence, client: CyberTipClient(credentials: credentials, client: client), logger: logger)
+        outbox.maxAttempts = configuration.cybertip.maxAttempts
+        outbox.retentionDays = configuration.retentionDays
+        services.append(outbox)
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),

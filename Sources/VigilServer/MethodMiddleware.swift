@@ -16,6 +16,8 @@ struct MethodMiddleware: RouterMiddleware {
         (["v1", "takedowns"], [.get, .post]), (["v1", "takedowns", "*"], [.get]), (["v1", "transparency"], [.get]),
         (["report"], [.get, .post]), (["report", "challenge"], [.get]), (["transparency"], [.get]),
         (["public", "report.js"], [.get]), (["public", "vigil.css"], [.get]),
+        (["v1", "reports"], [.get, .post]), (["v1", "reports", "*"], [.get, .patch]),
+        (["v1", "reports", "*", "submit"], [.post]),
     ]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response

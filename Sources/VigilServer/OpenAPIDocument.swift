@@ -652,6 +652,205 @@ enum OpenAPIDocument {
               "type": "string"
              }
             }
+           },
+           "Report": {
+            "type": "object",
+            "required": [
+             "id",
+             "status",
+             "items"
+            ],
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "status": {
+              "enum": [
+               "draft",
+               "queued",
+               "sending",
+               "finished",
+               "failed",
+               "blocked"
+              ]
+             },
+             "case": {
+              "type": [
+               "integer",
+               "null"
+              ]
+             },
+             "items": {
+              "type": "array",
+              "items": {
+               "type": "string"
+              }
+             },
+             "created_by": {
+              "type": "string"
+             },
+             "created_at": {
+              "type": "string"
+             },
+             "submitted_by": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "submitted_at": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "ncmec_report_id": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "finished_at": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "attempts": {
+              "type": "integer"
+             },
+             "last_error": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "problems": {
+              "type": "array",
+              "items": {
+               "type": "string"
+              },
+              "description": "what would get the report refused (empty when it can be submitted)"
+             },
+             "xml": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "description": "the <report> XML that will be sent, in NCMEC's element order"
+             },
+             "receipt": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "description": "NCMEC's <reportResponse> to /finish"
+             },
+             "draft": {
+              "type": "object",
+              "description": "the draft: incident, internet, reporter (the configured template), reported, files (md5, viewed_by_esp from the review record's reveals, industry_classification, annotations such as generativeAi)"
+             }
+            }
+           },
+           "DraftDetails": {
+            "type": "object",
+            "description": "What a person adds to the review record: the incident, where it happened, the account reported.",
+            "properties": {
+             "incident_type": {
+              "enum": [
+               "Child Pornography (possession, manufacture, and distribution)",
+               "Child Sex Trafficking",
+               "Child Sex Tourism",
+               "Child Sexual Molestation",
+               "Misleading Domain Name",
+               "Misleading Words or Digital Images on the Internet",
+               "Online Enticement of Children for Sexual Acts",
+               "Unsolicited Obscene Material Sent to a Child"
+              ]
+             },
+             "incident_date_time": {
+              "type": "string",
+              "description": "ISO 8601 with a zone; default: the earliest upload"
+             },
+             "internet": {
+              "type": "object",
+              "required": [
+               "kind"
+              ],
+              "properties": {
+               "kind": {
+                "enum": [
+                 "web_page",
+                 "email",
+                 "chat_im"
+                ]
+               },
+               "values": {
+                "type": "array",
+                "items": {
+                 "type": "string"
+                }
+               },
+               "chat_client": {
+                "type": "string"
+               },
+               "chat_room_name": {
+                "type": "string"
+               }
+              }
+             },
+             "reported": {
+              "type": "object",
+              "properties": {
+               "email": {
+                "type": "string"
+               },
+               "esp_identifier": {
+                "type": "string"
+               },
+               "screen_name": {
+                "type": "string"
+               },
+               "display_name": {
+                "type": "string"
+               },
+               "ip_capture_events": {
+                "type": "array",
+                "items": {
+                 "type": "object",
+                 "required": [
+                  "ip_address"
+                 ],
+                 "properties": {
+                  "ip_address": {
+                   "type": "string"
+                  },
+                  "event_name": {
+                   "enum": [
+                    "Login",
+                    "Registration",
+                    "Purchase",
+                    "Upload",
+                    "Other",
+                    "Unknown"
+                   ]
+                  },
+                  "date_time": {
+                   "type": "string",
+                   "description": "ISO 8601 with a zone"
+                  },
+                  "possible_proxy": {
+                   "type": "boolean"
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "publicly_available": {
+              "type": "boolean"
+             }
+            }
            }
           },
           "responses": {
@@ -2209,6 +2408,285 @@ enum OpenAPIDocument {
                 }
                }
               }
+             }
+            }
+           }
+          },
+          "/v1/reports": {
+           "get": {
+            "summary": "CyberTipline reports, newest first (scope reports)",
+            "parameters": [
+             {
+              "name": "limit",
+              "in": "query",
+              "schema": {
+               "type": "integer",
+               "minimum": 1,
+               "maximum": 1000
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "description": "reports",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "properties": {
+                  "reports": {
+                   "type": "array",
+                   "items": {
+                    "type": "object"
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "400": {
+              "$ref": "#/components/responses/Error"
+             },
+             "401": {
+              "$ref": "#/components/responses/Error"
+             },
+             "403": {
+              "$ref": "#/components/responses/Error"
+             },
+             "429": {
+              "$ref": "#/components/responses/Error"
+             },
+             "503": {
+              "$ref": "#/components/responses/Error"
+             }
+            }
+           },
+           "post": {
+            "summary": "Draft a CyberTipline report (scope reports) from confirmed review items or from a case's confirmed items; every file carries its MD5, whether a person viewed it (a console reveal), its confirmed A1–B2 class and generativeAi when its provenance or watermark says AI-generated",
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "properties": {
+                 "items": {
+                  "type": "array",
+                  "items": {
+                   "type": "string"
+                  },
+                  "maxItems": 1000
+                 },
+                 "case": {
+                  "type": "integer"
+                 },
+                 "details": {
+                  "$ref": "#/components/schemas/DraftDetails"
+                 }
+                }
+               }
+              }
+             }
+            },
+            "responses": {
+             "201": {
+              "description": "the draft",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Report"
+                }
+               }
+              }
+             },
+             "400": {
+              "$ref": "#/components/responses/Error"
+             },
+             "401": {
+              "$ref": "#/components/responses/Error"
+             },
+             "403": {
+              "$ref": "#/components/responses/Error"
+             },
+             "404": {
+              "$ref": "#/components/responses/Error"
+             },
+             "409": {
+              "$ref": "#/components/responses/Error"
+             },
+             "413": {
+              "$ref": "#/components/responses/Error"
+             },
+             "415": {
+              "$ref": "#/components/responses/Error"
+             },
+             "422": {
+              "$ref": "#/components/responses/Error"
+             },
+             "429": {
+              "$ref": "#/components/responses/Error"
+             },
+             "503": {
+              "$ref": "#/components/responses/Error"
+             }
+            }
+           }
+          },
+          "/v1/reports/{id}": {
+           "get": {
+            "summary": "A report with its draft, the XML it sends or its problems, NCMEC's id and receipt (scope reports)",
+            "parameters": [
+             {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string",
+               "maxLength": 64
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "description": "the report",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Report"
+                }
+               }
+              }
+             },
+             "401": {
+              "$ref": "#/components/responses/Error"
+             },
+             "403": {
+              "$ref": "#/components/responses/Error"
+             },
+             "404": {
+              "$ref": "#/components/responses/Error"
+             },
+             "429": {
+              "$ref": "#/components/responses/Error"
+             },
+             "503": {
+              "$ref": "#/components/responses/Error"
+             }
+            }
+           },
+           "patch": {
+            "summary": "Edit a draft or failed report's details (scope reports)",
+            "parameters": [
+             {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string",
+               "maxLength": 64
+              }
+             }
+            ],
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/DraftDetails"
+               }
+              }
+             }
+            },
+            "responses": {
+             "200": {
+              "description": "the report",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Report"
+                }
+               }
+              }
+             },
+             "400": {
+              "$ref": "#/components/responses/Error"
+             },
+             "401": {
+              "$ref": "#/components/responses/Error"
+             },
+             "403": {
+              "$ref": "#/components/responses/Error"
+             },
+             "404": {
+              "$ref": "#/components/responses/Error"
+             },
+             "409": {
+              "$ref": "#/components/responses/Error"
+             },
+             "413": {
+              "$ref": "#/components/responses/Error"
+             },
+             "415": {
+              "$ref": "#/components/responses/Error"
+             },
+             "422": {
+              "$ref": "#/components/responses/Error"
+             },
+             "429": {
+              "$ref": "#/components/responses/Error"
+             },
+             "503": {
+              "$ref": "#/components/responses/Error"
+             }
+            }
+           }
+          },
+          "/v1/reports/{id}/submit": {
+           "post": {
+            "summary": "Submit a draft to the CyberTipline outbox (scope reports): refused with 422 while it has problems (a missing reporter email…); its evidence goes on legal hold; the outbox sends it (retrying, never filing twice) and stores NCMEC's id and receipt",
+            "parameters": [
+             {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string",
+               "maxLength": 64
+              }
+             }
+            ],
+            "responses": {
+             "202": {
+              "description": "queued",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Report"
+                }
+               }
+              }
+             },
+             "401": {
+              "$ref": "#/components/responses/Error"
+             },
+             "403": {
+              "$ref": "#/components/responses/Error"
+             },
+             "404": {
+              "$ref": "#/components/responses/Error"
+             },
+             "409": {
+              "$ref": "#/components/responses/Error"
+             },
+             "422": {
+              "$ref": "#/components/responses/Error"
+             },
+             "429": {
+              "$ref": "#/components/responses/Error"
+             },
+             "503": {
+              "$ref": "#/components/responses/Error"
              }
             }
            }

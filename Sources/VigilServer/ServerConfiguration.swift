@@ -2,6 +2,7 @@ import Foundation
 import VigilCore
 import VigilMedia
 import VigilTakedown
+import VigilReporting
 
 /// Where a signed webhook goes.
 public struct WebhookTarget: Sendable, Codable, Equatable {
@@ -162,6 +163,9 @@ public struct ServerConfiguration: Sendable {
     /// Takedown notices: SMTP relay, RDAP, re-check and escalation timings.
     public var takedown = TakedownSettings()
     public var reportForm = ReportFormSettings()
+    /// CyberTipline reporting: NCMEC's test service by default; reports are sent only once a
+    /// username and password are configured.
+    public var cybertip = CyberTipSettings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./vigil-data",
@@ -225,8 +229,9 @@ public struct ServerConfiguration: Sendable {
         var trustAnchors: String?
         var takedown: TakedownSettings?
         var reportForm: ReportFormSettings?
+        var cybertip: CyberTipSettings.File?
         enum CodingKeys: String, CodingKey {
-            case host, port, data, limits, hashing, watermarks, fetch, webhooks, evidence, policy, takedown
+            case host, port, data, limits, hashing, watermarks, fetch, webhooks, evidence, policy, takedown, cybertip
             case rateLimit = "rate_limit", asyncWorkers = "async_workers", trustAnchors = "trust_anchors"
             case reportForm = "report_form"
         }
@@ -272,6 +277,7 @@ public struct ServerConfiguration: Sendable {
         if let v = file.trustAnchors { trustAnchorsFile = v }
         if let v = file.takedown { takedown = v }
         if let v = file.reportForm { reportForm = v }
+        if let v = file.cybertip { cybertip.apply(v) }
         try validate(source: path)
     }
 
@@ -312,6 +318,7 @@ public struct ServerConfiguration: Sendable {
             guard v == "exact" || v == "fast" else { throw CoreError(.invalidInput, "VIGIL_HASHING must be exact or fast") }
             fastHashing = v == "fast"
         }
+        cybertip.apply(environment: environment)
         try validate(source: "the environment")
     }
 
@@ -343,6 +350,7 @@ public struct ServerConfiguration: Sendable {
                     + "max_description_bytes ≤ 65536")
         }
         try policy.validate()
+        do { try cybertip.validate(source: source) } catch { throw CoreError(.invalidInput, error.message) }
     }
 
     private static func describe(_ error: any Error) -> String {

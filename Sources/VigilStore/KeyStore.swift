@@ -11,6 +11,8 @@ public enum APIScope: String, Sendable, CaseIterable, Codable {
     case banksRead = "banks:read"
     /// Create banks and change their entries.
     case banksWrite = "banks:write"
+    /// Draft, read and submit CyberTipline reports.
+    case reports
     /// Everything, including key management.
     case admin
     /// Create, list and read takedown notices (`/v1/takedowns`).

@@ -105,6 +105,7 @@ public final class SQLiteBankStore: BankStore, KeyStore {
         }
         registerServiceMigrations(&migrator)
         registerReviewMigrations(&migrator)
+        registerCyberTipMigrations(&migrator)
         registerTakedownMigrations(&migrator)
         registerConsoleMigrations(&migrator)
         return migrator

@@ -533,7 +533,7 @@ extension SQLiteBankStore: ReviewStore {
             id: row["id"], name: row["name"], role: ConsoleRole(rawValue: row["role"]) ?? .analyst, disabled: row["disabled"])
     }
 
-    private static func item(_ row: Row) -> ReviewItem {
+    static func item(_ row: Row) -> ReviewItem {
         ReviewItem(
             id: row["id"], scanID: row["scan_id"], evidenceID: row["evidence_id"], verdict: row["verdict"],
             category: row["category"], confidence: row["confidence"], pdq: row["pdq"], filename: row["filename"],

@@ -16,19 +16,24 @@ struct ServeCommand: AsyncParsableCommand {
             /metrics (Prometheus; admin key), POST /v1/scan (raw body, multipart/form-data or {"url": ...}; \
             ?async=true answers 202; Idempotency-Key makes retries return the first scan), GET /v1/scans/{id}, \
             POST /v1/hash, POST /v1/lookup, /v1/banks, /v1/banks/{name}, /v1/banks/{name}/entries, \
-            POST /v1/banks/{name}/import?format=..., GET /v1/audit (admin), /v1/takedowns and /v1/takedowns/{id} \
+            POST /v1/banks/{name}/import?format=..., GET /v1/audit (admin), /v1/reports, /v1/reports/{id} and \
+            POST /v1/reports/{id}/submit (CyberTipline reports; scope reports), /v1/takedowns and /v1/takedowns/{id} \
             (scope takedowns: notices to hosts, re-checked until removed). Open to the public: the report form \
             (/report, URLs only, rate-limited, proof of work), /transparency and GET /v1/transparency (aggregate \
             counts). Every other endpoint needs an API key (Authorization: Bearer <key>) with the right scope; create \
             keys with `vigil keys create`.
 
             Settings come from defaults, then --config FILE (JSON: host, port, data, limits, hashing, watermarks, \
-            fetch, webhooks, rate_limit, evidence, async_workers, policy, trust_anchors, takedown, report_form; see \
-            docs/SERVICE.md), then the \
+            fetch, webhooks, rate_limit, evidence, async_workers, policy, trust_anchors, takedown, report_form, \
+            cybertip; see docs/SERVICE.md), then the \
             environment (VIGIL_HOST, VIGIL_PORT, VIGIL_DATA, VIGIL_EVIDENCE_KEY, VIGIL_EVIDENCE_KEY_FILE, \
             VIGIL_WEBHOOK_URL with VIGIL_WEBHOOK_SECRET, VIGIL_FETCH_ALLOW_PRIVATE, VIGIL_RATE_LIMIT_RPS, \
             VIGIL_HASHING, VIGIL_TRUST_ANCHORS, VIGIL_SMTP_HOST with VIGIL_SMTP_FROM and VIGIL_SMTP_PORT, \
-            VIGIL_RDAP_BASE, VIGIL_REPORT_FORM), then these flags. Evidence and queued media are encrypted with AES-256-GCM; without a \
+            VIGIL_RDAP_BASE, VIGIL_REPORT_FORM, VIGIL_CYBERTIP_URL (default NCMEC's test service \
+            https://exttest.cybertip.org/ispws), VIGIL_CYBERTIP_USERNAME, VIGIL_CYBERTIP_PASSWORD or \
+            VIGIL_CYBERTIP_PASSWORD_FILE, VIGIL_CYBERTIP_REPORTER_FIRST_NAME, _LAST_NAME, _EMAIL, _PHONE, \
+            VIGIL_CYBERTIP_COMPANY), then these flags. Reports are sent only when a CyberTipline username and \
+            password are set. Evidence and queued media are encrypted with AES-256-GCM; without a \
             configured key, DATA/evidence.key is created on first start. Stops gracefully on SIGINT/SIGTERM.
             """)
 

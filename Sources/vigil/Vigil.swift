@@ -21,6 +21,7 @@ struct Vigil: AsyncParsableCommand {
             HashCommand.self, MatchCommand.self, BanksCommand.self, ServeCommand.self, KeysCommand.self, WatermarkCommand.self,
             InspectCommand.self, AuditCommand.self, ScanCommand.self, ReportCommand.self, UsersCommand.self,
             StatsCommand.self,
+            ReportsCommand.self,
         ]
     )
 }

@@ -5,6 +5,7 @@ import Hummingbird
 import Mustache
 import NIOCore
 import VigilMedia
+import VigilReporting
 import VigilStore
 
 /// Settings of the review console.
@@ -55,6 +56,8 @@ struct ConsoleRoutes: Sendable {
     let limits: MediaLimits
     let settings: ConsoleConfiguration
     let templates: MustacheLibrary
+    /// CyberTipline drafting and submission (the report pages).
+    let desk: CyberTipDesk
 
     static let sessionCookie = "vigil_session"
     static let loginCookie = "vigil_login_csrf"
@@ -64,7 +67,10 @@ struct ConsoleRoutes: Sendable {
     /// Paths the console owns: the API's key and method checks let them through.
     static func owns(_ path: String) -> Bool { path == "/console" || path.hasPrefix("/console/") }
 
-    init(store: SQLiteBankStore, evidence: EvidenceVault, limits: MediaLimits, settings: ConsoleConfiguration) throws {
+    init(
+        store: SQLiteBankStore, evidence: EvidenceVault, limits: MediaLimits, settings: ConsoleConfiguration, desk: CyberTipDesk
+    ) throws {
+        self.desk = desk
         self.store = store
         self.evidence = evidence
         self.limits = limits
@@ -192,6 +198,7 @@ struct ConsoleRoutes: Sendable {
             }
         }
         registerTakedowns(on: console)
+        registerReports(on: console)
     }
 
     // MARK: Sessions, CSRF and errors
@@ -230,12 +237,12 @@ struct ConsoleRoutes: Sendable {
         }
     }
 
-    private func id(_ context: VigilRequestContext) throws -> String {
+    func id(_ context: VigilRequestContext) throws -> String {
         guard let id = context.parameters.get("id"), id.count <= 64 else { throw StoreError(.notFound, "no such item") }
         return id
     }
 
-    private func caseID(_ context: VigilRequestContext) throws -> Int64 {
+    func caseID(_ context: VigilRequestContext) throws -> Int64 {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw StoreError(.notFound, "no such case") }
         return id
     }
@@ -397,7 +404,7 @@ struct ConsoleRoutes: Sendable {
         return response
     }
 
-    private func summary(_ item: ReviewItem) -> [String: Any] {
+    func summary(_ item: ReviewItem) -> [String: Any] {
         [
             "id": item.id, "short": String(item.id.prefix(8)), "category": item.category ?? "—",
             "confidence": String(format: "%.2f", item.confidence), "verdict": item.verdict, "status": item.status.rawValue,
@@ -437,6 +444,7 @@ struct ConsoleRoutes: Sendable {
         values["previewClass"] = revealed ? "revealed" : "blurred"
         values["open"] = item.status == .pending || (item.status == .escalated && session.user.role.isLead)
         values["categories"] = ReviewDecision.categories
+        values["confirmed"] = item.status == .confirmed
         return try page("Item", "item", values, session, message: message)
     }
 

@@ -9,7 +9,7 @@ enum ConsoleTemplates {
         <html lang="en"><head><meta charset="utf-8"><title>{{title}} · Vigil review</title>
         <link rel="stylesheet" href="/console/static/console.css"></head>
         <body><header><strong>Vigil review</strong>
-        {{#user}}<nav><a href="/console/queue">Queue</a> <a href="/console/cases">Cases</a> <a href="/console/takedowns">Takedowns</a>
+        {{#user}}<nav><a href="/console/queue">Queue</a> <a href="/console/cases">Cases</a> <a href="/console/reports">Reports</a> <a href="/console/takedowns">Takedowns</a>
         {{#lead}}<a href="/console/exposure">Exposure</a> <a href="/console/audit">Audit</a>{{/lead}}
         {{#admin}}<a href="/console/users">Users</a>{{/admin}}
         <span id="who">{{name}} ({{role}}) · reveals today: <span id="exposure">{{exposure}}</span>/{{cap}}</span>
@@ -77,6 +77,8 @@ enum ConsoleTemplates {
         <form method="post" action="/console/items/{{id}}/decide"><input type="hidden" name="csrf" value="{{csrf}}">
         <input type="hidden" name="action" value="escalate"><button id="escalate">Escalate</button></form>
         {{/open}}
+        {{#confirmed}}<form method="post" action="/console/reports"><input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="items" value="{{id}}"><button id="draft-report">Draft CyberTipline report</button></form>{{/confirmed}}
         {{#lead}}<form method="post" action="/console/items/{{id}}/export"><input type="hidden" name="csrf" value="{{csrf}}">
         <button id="export">Export evidence (audited)</button></form>
         <form method="post" action="/console/items/{{id}}/hold"><input type="hidden" name="csrf" value="{{csrf}}">
@@ -100,6 +102,8 @@ enum ConsoleTemplates {
         <h2>Notes</h2><ul id="notes">{{#notes}}<li><strong>{{author}}</strong> {{createdAt}}: {{body}}</li>{{/notes}}</ul>
         <form method="post" action="/console/cases/{{id}}/notes"><input type="hidden" name="csrf" value="{{csrf}}">
         <textarea name="body" required></textarea><button>Add note</button></form>
+        <form method="post" action="/console/reports"><input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="case" value="{{id}}"><button id="draft-case-report">Draft CyberTipline report of confirmed items</button></form>
         {{#lead}}<form method="post" action="/console/cases/{{id}}/status"><input type="hidden" name="csrf" value="{{csrf}}">
         <select name="status"><option>open</option><option>reported</option><option>closed</option></select><button>Set status</button></form>
         <form method="post" action="/console/cases/{{id}}/items"><input type="hidden" name="csrf" value="{{csrf}}">
@@ -156,7 +160,9 @@ enum ConsoleTemplates {
 
     static func library() throws -> MustacheLibrary {
         var templates: [String: MustacheTemplate] = [:]
-        for (name, source) in sources.merging(TakedownTemplates.sources, uniquingKeysWith: { a, _ in a }) {
+        for (name, source) in sources.merging(TakedownTemplates.sources, uniquingKeysWith: { a, _ in a })
+            .merging(ReportTemplates.sources, uniquingKeysWith: { a, _ in a })
+        {
             templates[name] = try MustacheTemplate(string: source)
         }
         return MustacheLibrary(templates: templates)
