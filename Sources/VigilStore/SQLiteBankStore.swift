@@ -105,6 +105,7 @@ public final class SQLiteBankStore: BankStore, KeyStore {
         }
         registerServiceMigrations(&migrator)
         registerReviewMigrations(&migrator)
+        registerVideoMigrations(&migrator)
         return migrator
     }
 
