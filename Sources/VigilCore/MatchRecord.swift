@@ -44,10 +44,10 @@ extension BankMatch {
 public struct MatchRecord: Sendable {
     public var hash: HashRecord
     public var matches: [ResolvedMatch]
-    /// Matches of a video's vPDQ against video banks (nil when no video bank was given).
-    public var videoMatches: [VideoMatch]?
+    /// Matches of a video's vPDQ against bank videos (nil when the file is not a video).
+    public var videoMatches: [BankVideoMatch]?
 
-    public init(hash: HashRecord, matches: [ResolvedMatch], videoMatches: [VideoMatch]? = nil) {
+    public init(hash: HashRecord, matches: [ResolvedMatch], videoMatches: [BankVideoMatch]? = nil) {
         self.hash = hash
         self.matches = matches
         self.videoMatches = videoMatches

@@ -47,7 +47,7 @@ public struct PolicyRule: Sendable, Codable, Equatable {
         public var uncategorised: Bool?
         /// Match: the bank is one of these.
         public var banks: [String]?
-        /// Match: the hash kind is one of these (pdq, md5, sha1, sha256).
+        /// Match: the hash kind is one of these (pdq, md5, sha1, sha256; vpdq for a video match).
         public var kinds: [String]?
         /// Match: PDQ distance at most this.
         public var maxDistance: Int?
@@ -171,9 +171,25 @@ public struct Policy: Sendable, Codable, Equatable {
         }
     }
 
-    public func decide(matches: [ResolvedMatch], synthetic: SyntheticSignal?) -> Decision {
+    /// Decides on a scan's signals. A bank video match counts as a match from its bank, with
+    /// kind `vpdq` (or `md5` when the files' MD5s are equal, at distance 0); a vPDQ match has no
+    /// single distance, so rules with `max_distance` do not fire on it.
+    public func decide(matches: [ResolvedMatch], videoMatches: [BankVideoMatch] = [], synthetic: SyntheticSignal?)
+        -> Decision
+    {
+        let facts =
+            matches.map {
+                MatchFacts(
+                    bank: $0.match.bank, category: $0.category ?? $0.bankCategory, kind: $0.match.hash.kind.rawValue,
+                    distance: $0.match.distance, negative: $0.match.negative, suppressed: $0.match.suppressed)
+            }
+            + videoMatches.map {
+                MatchFacts(
+                    bank: $0.bank, category: $0.match.category ?? $0.bankCategory, kind: $0.match.md5Match ? "md5" : "vpdq",
+                    distance: $0.match.md5Match ? 0 : nil, negative: $0.negative, suppressed: $0.suppressed)
+            }
         var fired: [PolicyRule] = []
-        for rule in rules where fires(rule.when, matches: matches, synthetic: synthetic) { fired.append(rule) }
+        for rule in rules where fires(rule.when, matches: facts, synthetic: synthetic) { fired.append(rule) }
         var actions: [PolicyAction] = []
         for action in fired.flatMap(\.actions) where !actions.contains(action) { actions.append(action) }
         return Decision(
@@ -181,22 +197,32 @@ public struct Policy: Sendable, Codable, Equatable {
             rules: fired.map(\.name))
     }
 
-    private func fires(_ c: PolicyRule.Condition, matches: [ResolvedMatch], synthetic: SyntheticSignal?) -> Bool {
+    /// What a rule looks at in an image or video match.
+    private struct MatchFacts {
+        var bank: String
+        var category: String?
+        var kind: String
+        var distance: Int?
+        var negative: Bool
+        var suppressed: Bool
+    }
+
+    private func fires(_ c: PolicyRule.Condition, matches: [MatchFacts], synthetic: SyntheticSignal?) -> Bool {
         switch c.signal {
         case .match, .negativeMatch:
             let negative = c.signal == .negativeMatch
             return matches.contains { m in
-                guard m.match.negative == negative, negative || !m.match.suppressed else { return false }
-                let category = m.category ?? m.bankCategory
+                guard m.negative == negative, negative || !m.suppressed else { return false }
+                let category = m.category
                 if let wanted = c.categories {
                     guard let category, wanted.contains(where: { $0.caseInsensitiveCompare(category) == .orderedSame }) else {
                         return false
                     }
                 }
                 if c.uncategorised == true, category != nil { return false }
-                if let banks = c.banks, !banks.contains(m.match.bank) { return false }
-                if let kinds = c.kinds, !kinds.contains(m.match.hash.kind.rawValue) { return false }
-                if let d = c.maxDistance, m.match.distance > d { return false }
+                if let banks = c.banks, !banks.contains(m.bank) { return false }
+                if let kinds = c.kinds, !kinds.contains(m.kind) { return false }
+                if let d = c.maxDistance, (m.distance ?? Int.max) > d { return false }
                 return true
             }
         case .synthetic:

@@ -70,6 +70,7 @@ public struct BankMatcher: Sendable {
         var profile: BankProfile
         var pdq = PDQIndex()
         var digests = DigestIndex()
+        var videos: VideoIndex?
     }
 
     private var banks: [Bank] = []
@@ -96,16 +97,43 @@ public struct BankMatcher: Sendable {
         banks.append(bank)
     }
 
-    /// Adds a bank whose PDQ index is already built (e.g. loaded from a snapshot).
-    public mutating func addBank(_ profile: BankProfile, pdq: PDQIndex, digests: [(hash: HashValue, payload: UInt32)]) {
+    /// Adds a bank whose PDQ index (and video index, if it holds videos) is already built (e.g.
+    /// loaded from a snapshot).
+    public mutating func addBank(
+        _ profile: BankProfile, pdq: PDQIndex, digests: [(hash: HashValue, payload: UInt32)], videos: VideoIndex? = nil
+    ) {
         var bank = Bank(profile: profile)
         bank.pdq = pdq
+        bank.videos = videos.flatMap { $0.count > 0 ? $0 : nil }
         for entry in digests { bank.digests.insert(entry.hash, payload: entry.payload) }
         banks.removeAll { $0.profile.name == profile.name }
         banks.append(bank)
     }
 
     public var profiles: [BankProfile] { banks.map(\.profile) }
+
+    /// Whether any bank holds videos.
+    public var hasVideos: Bool { banks.contains { $0.videos != nil } }
+
+    /// Every bank video `features` matches under `rule` (default: each index's own rule), or whose
+    /// MD5 equals `md5`, best first within each bank. As with images, a match in a negative bank
+    /// sets aside (suppresses) the positive ones.
+    public func matchVideo(_ features: [VPDQFeature], md5: String? = nil, rule: VideoMatchRule? = nil) -> [BankVideoMatch] {
+        var matches: [BankVideoMatch] = []
+        for bank in banks {
+            guard let videos = bank.videos else { continue }
+            for m in videos.match(features, md5: md5, rule: rule) {
+                matches.append(
+                    BankVideoMatch(
+                        bank: bank.profile.name, match: m, negative: bank.profile.negative, suppressed: false,
+                        bankCategory: bank.profile.category))
+            }
+        }
+        if matches.contains(where: \.negative) {
+            for i in matches.indices where !matches[i].negative { matches[i].suppressed = true }
+        }
+        return matches
+    }
 
     /// Entry counts per bank, PDQ and digests.
     public func counts() -> [(bank: String, pdq: Int, digests: Int)] {
@@ -154,5 +182,23 @@ public struct BankMatcher: Sendable {
             for i in matches.indices where !matches[i].negative { matches[i].suppressed = true }
         }
         return matches.sorted { ($0.distance, $0.bank, $0.entry) < ($1.distance, $1.bank, $1.entry) }
+    }
+}
+
+/// A query video's match with a video of a bank.
+public struct BankVideoMatch: Sendable, Hashable {
+    public var bank: String
+    public var match: VideoMatch
+    public var negative: Bool
+    /// A positive match set aside because the query also matched a negative bank.
+    public var suppressed: Bool
+    public var bankCategory: String?
+
+    public init(bank: String, match: VideoMatch, negative: Bool, suppressed: Bool, bankCategory: String? = nil) {
+        self.bank = bank
+        self.match = match
+        self.negative = negative
+        self.suppressed = suppressed
+        self.bankCategory = bankCategory
     }
 }

@@ -24,16 +24,26 @@ public struct VideoMatchRule: Sendable, Equatable {
     }
 }
 
-/// A bank video: its identifier, its vPDQ frames and, when known, the MD5 of its file.
+/// A bank video: its identifier, its vPDQ frames and, when known, the MD5 of its file, with
+/// what the list says about it (label, category) and the caller's payload (a store row id).
 public struct BankVideo: Sendable, Hashable {
     public var id: String
     public var features: [VPDQFeature]
     public var md5: String?
+    public var label: String?
+    public var category: String?
+    public var payload: UInt32
 
-    public init(id: String, features: [VPDQFeature], md5: String? = nil) {
+    public init(
+        id: String, features: [VPDQFeature], md5: String? = nil, label: String? = nil, category: String? = nil,
+        payload: UInt32 = 0
+    ) {
         self.id = id
         self.features = features
         self.md5 = md5
+        self.label = label
+        self.category = category
+        self.payload = payload
     }
 }
 
@@ -42,6 +52,10 @@ public struct VideoMatch: Sendable, Hashable {
     /// The bank video's position in the index.
     public var video: Int
     public var id: String
+    /// The bank video's payload, label and category (`BankVideo`).
+    public var payload: UInt32 = 0
+    public var label: String? = nil
+    public var category: String? = nil
     /// The share of the query's usable frames that match some frame of this video (0–100).
     public var queryMatchPercent: Double
     /// The share of this video's usable frames that match some query frame (0–100).
@@ -61,7 +75,7 @@ public struct VideoMatch: Sendable, Hashable {
 /// percentages as python-threatexchange's brute-force comparison of each pair.
 public struct VideoIndex: Sendable {
     public let rule: VideoMatchRule
-    private let videos: [(id: String, md5: String?, frameCount: Int)]
+    private let videos: [(video: BankVideo, frameCount: Int)]
     private let owner: [Int32]
     private let timestamps: [Double]
     private let index: PDQMultiIndex
@@ -70,7 +84,7 @@ public struct VideoIndex: Sendable {
     public init(_ bank: [BankVideo], rule: VideoMatchRule = VideoMatchRule()) {
         self.rule = rule
         var hashes: [PDQHash] = [], owner: [Int32] = [], timestamps: [Double] = []
-        var videos: [(id: String, md5: String?, frameCount: Int)] = []
+        var videos: [(video: BankVideo, frameCount: Int)] = []
         var md5Lookup: [String: [Int]] = [:]
         for (v, video) in bank.enumerated() {
             let frames = rule.usableFrames(video.features)
@@ -80,7 +94,10 @@ public struct VideoIndex: Sendable {
                 timestamps.append(frame.timestamp)
             }
             let md5 = video.md5?.lowercased()
-            videos.append((video.id, md5, frames.count))
+            var meta = video
+            meta.features = []
+            meta.md5 = md5
+            videos.append((meta, frames.count))
             if let md5 { md5Lookup[md5, default: []].append(v) }
         }
         self.videos = videos
@@ -96,7 +113,10 @@ public struct VideoIndex: Sendable {
     public var frameCount: Int { owner.count }
 
     /// Every bank video that meets the rule's thresholds, or whose MD5 equals `md5`, best first.
-    public func match(_ query: [VPDQFeature], md5: String? = nil) -> [VideoMatch] {
+    /// `rule`, when given, replaces the index's distance, percentages and query quality floor
+    /// (bank frames stay those the index was built with).
+    public func match(_ query: [VPDQFeature], md5: String? = nil, rule: VideoMatchRule? = nil) -> [VideoMatch] {
+        let rule = rule ?? self.rule
         let frames = rule.usableFrames(query)
         // Per video: the query frames found in it and its frames found by the query.
         var queryHits: [Int: Set<Int>] = [:]
@@ -125,7 +145,8 @@ public struct VideoIndex: Sendable {
             let queryTimes = queried.map { frames[$0].timestamp }
             results.append(
                 VideoMatch(
-                    video: v, id: videos[v].id, queryMatchPercent: queryPercent, compareMatchPercent: comparePercent,
+                    video: v, id: videos[v].video.id, payload: videos[v].video.payload, label: videos[v].video.label,
+                    category: videos[v].video.category, queryMatchPercent: queryPercent, compareMatchPercent: comparePercent,
                     md5Match: exact.contains(v), matchedStart: bankTimes.min(), matchedEnd: bankTimes.max(),
                     queryStart: queryTimes.min(), queryEnd: queryTimes.max()))
         }

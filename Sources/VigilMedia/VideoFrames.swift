@@ -42,6 +42,9 @@ public final class VideoFrames {
     private var scaler: OpaquePointer?
     private let streamIndex: Int
     private let videoLimits: VideoLimits
+    /// Leave unsampled non-reference H.264 frames undecoded (`SkipPlan`); the sampled frames
+    /// and their indices are the same either way.
+    public var skipUnsampledFrames = true
 
     /// Opens `data` (any container FFmpeg demuxes) and prepares its first video stream's decoder.
     public init(_ data: [UInt8], limits: MediaLimits = .default, videoLimits: VideoLimits = .default)
@@ -106,13 +109,21 @@ public final class VideoFrames {
         }
         defer { av_free(target) }
         var decoded = 0
+        // In the planned path, a frame's index is its presentation rank (see `SkipPlan`).
+        var rank: [Int64: Int]?
 
         func receiveAll() throws(MediaError) {
             while true {
                 let err = avcodec_receive_frame(codec, frame)
                 if err == vigil_averror_eagain() || err == vigil_averror_eof() { return }
                 guard err >= 0 else { throw MediaError(.corrupt, "video stream is corrupt (a frame failed to decode)") }
-                let index = decoded
+                var index = decoded
+                if let rank {
+                    guard let r = rank[frame.pointee.pts] else {
+                        throw MediaError(.corrupt, "video stream is corrupt (a frame has no known timestamp)")
+                    }
+                    index = r
+                }
                 decoded += 1
                 guard decoded <= frameLimit else {
                     throw MediaError(
@@ -142,9 +153,7 @@ public final class VideoFrames {
             }
         }
 
-        while av_read_frame(format, packet) == 0 {
-            defer { av_packet_unref(packet) }
-            guard Int(packet.pointee.stream_index) == streamIndex else { continue }
+        func send(_ packet: UnsafeMutablePointer<AVPacket>) throws(MediaError) {
             guard ContinuousClock.now < deadline else {
                 throw MediaError(.tooLarge, "video took longer than \(videoLimits.maxDecodeSeconds) s to decode")
             }
@@ -153,6 +162,23 @@ public final class VideoFrames {
             }
             try receiveAll()
         }
+
+        if skipUnsampledFrames, streamIndex == 0, let lengthSize = SkipPlan.avcLengthSize(codec) {
+            var plan = try SkipPlan.read(format, stream: streamIndex, limit: frameLimit, deadline: deadline)
+            defer { plan.release() }
+            rank = plan.rank(step: step, lengthSize: lengthSize)
+            for (i, packet) in plan.packets.enumerated() where !plan.skip[i] { try send(packet) }
+            // Stream 0: drained at the end, as below.
+            if avcodec_send_packet(codec, nil) >= 0 { try receiveAll() }
+            guard decoded > 0 else { throw MediaError(.empty, "video has no decodable frames") }
+            return rank == nil ? decoded : plan.packets.count
+        }
+
+        while av_read_frame(format, packet) == 0 {
+            defer { av_packet_unref(packet) }
+            guard Int(packet.pointee.stream_index) == streamIndex else { continue }
+            try send(packet)
+        }
         if streamIndex == 0 {
             // The reference re-sends its emptied packet, which drains the decoder only when
             // the video is stream 0; matching that keeps the same set of frames.
@@ -160,6 +186,106 @@ public final class VideoFrames {
         }
         guard decoded > 0 else { throw MediaError(.empty, "video has no decodable frames") }
         return decoded
+    }
+
+    /// Skipping work the reference does: for H.264 (length-prefixed NAL units) in stream 0,
+    /// which is drained, every packet yields one frame and frames come out in presentation
+    /// order, so frame index = the packet's rank by timestamp. A packet whose slices are all
+    /// non-reference (nal_ref_idc 0, no parameter sets) that is not sampled is never sent: no
+    /// other frame depends on it. The sampled frames and their indices stay the reference's.
+    /// Packets are demuxed first (at most `limit`); with missing or repeated timestamps every
+    /// packet is decoded and frames are counted as they come.
+    struct SkipPlan {
+        var packets: [UnsafeMutablePointer<AVPacket>] = []
+        var skip: [Bool] = []
+
+        static func avcLengthSize(_ codec: UnsafeMutablePointer<AVCodecContext>) -> Int? {
+            guard codec.pointee.codec_id == AV_CODEC_ID_H264, let extra = codec.pointee.extradata,
+                codec.pointee.extradata_size >= 7, extra[0] == 1
+            else { return nil }
+            return Int(extra[4] & 3) + 1
+        }
+
+        static func read(
+            _ format: UnsafeMutablePointer<AVFormatContext>, stream: Int, limit: Int, deadline: ContinuousClock.Instant
+        ) throws(MediaError) -> SkipPlan {
+            var plan = SkipPlan()
+            do throws(MediaError) {
+                while true {
+                    guard let packet = av_packet_alloc() else { throw MediaError(.tooLarge, "out of memory allocating a packet") }
+                    guard av_read_frame(format, packet) == 0 else {
+                        var p: UnsafeMutablePointer<AVPacket>? = packet
+                        av_packet_free(&p)
+                        break
+                    }
+                    guard Int(packet.pointee.stream_index) == stream else {
+                        var p: UnsafeMutablePointer<AVPacket>? = packet
+                        av_packet_free(&p)
+                        continue
+                    }
+                    plan.packets.append(packet)
+                    guard plan.packets.count <= limit else {
+                        throw MediaError(.tooLarge, "video has more than \(limit) frames")
+                    }
+                    guard ContinuousClock.now < deadline else { throw MediaError(.tooLarge, "video took too long to read") }
+                }
+            } catch {
+                plan.release()
+                throw error
+            }
+            plan.skip = Array(repeating: false, count: plan.packets.count)
+            return plan
+        }
+
+        /// Marks the packets to skip and returns each timestamp's frame index, or nil (nothing
+        /// skipped) when timestamps are missing or repeated.
+        mutating func rank(step: Int, lengthSize: Int) -> [Int64: Int]? {
+            let stamps = packets.map { $0.pointee.pts }
+            guard !stamps.contains(vigil_av_nopts_value()) else { return nil }
+            var rank: [Int64: Int] = [:]
+            rank.reserveCapacity(stamps.count)
+            for (i, pts) in stamps.sorted().enumerated() {
+                guard rank.updateValue(i, forKey: pts) == nil else { return nil }
+            }
+            for (i, packet) in packets.enumerated() where rank[stamps[i]]! % step != 0 {
+                skip[i] = Self.disposable(packet, lengthSize: lengthSize)
+            }
+            return rank
+        }
+
+        /// Whether every NAL unit is a non-IDR slice (or SEI, AUD, filler) with nal_ref_idc 0.
+        static func disposable(_ packet: UnsafeMutablePointer<AVPacket>, lengthSize: Int) -> Bool {
+            guard let data = packet.pointee.data else { return false }
+            let size = Int(packet.pointee.size)
+            var offset = 0
+            var slices = 0
+            while offset < size {
+                guard offset + lengthSize < size else { return false }
+                var length = 0
+                for k in 0..<lengthSize { length = length << 8 | Int(data[offset + k]) }
+                offset += lengthSize
+                guard length > 0, length <= size - offset else { return false }
+                let header = data[offset]
+                let type = header & 0x1F
+                switch type {
+                case 1:
+                    guard header & 0x60 == 0 else { return false }
+                    slices += 1
+                case 6, 9, 12: break
+                default: return false
+                }
+                offset += length
+            }
+            return slices > 0
+        }
+
+        mutating func release() {
+            for i in packets.indices {
+                var p: UnsafeMutablePointer<AVPacket>? = packets[i]
+                av_packet_free(&p)
+            }
+            packets = []
+        }
     }
 
     private struct OpenState {

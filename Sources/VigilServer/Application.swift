@@ -37,7 +37,8 @@ public func buildApplication(
     clientConfiguration.timeout = .init(connect: .seconds(5), read: .seconds(10))
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
     let metrics = ServiceMetrics()
-    let matchers = MatcherCache(store: store, cacheDirectory: configuration.dataDirectory + "/index-cache")
+    let matchers = MatcherCache(
+        store: store, cacheDirectory: configuration.dataDirectory + "/index-cache", videoRule: configuration.videoRule)
     var anchors: TrustAnchors?
     if let path = configuration.trustAnchorsFile {
         guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else {

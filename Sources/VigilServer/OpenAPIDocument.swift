@@ -402,8 +402,15 @@ enum OpenAPIDocument {
               "enum": [
                "hash_match",
                "negative_match",
+               "video_match",
                "synthetic"
               ]
+             },
+             "query_match_percent": {
+              "type": "number"
+             },
+             "compare_match_percent": {
+              "type": "number"
              },
              "bank": {
               "type": "string"
@@ -491,6 +498,13 @@ enum OpenAPIDocument {
                "$ref": "#/components/schemas/Match"
               }
              },
+             "video_matches": {
+              "type": "array",
+              "description": "for a video: the bank videos it matched by vPDQ (python-threatexchange's rule) or by file MD5, with where in the bank video (matched_start/matched_end, seconds) and in the upload (query_start/query_end) the matching frames lie",
+              "items": {
+               "$ref": "#/components/schemas/VideoMatch"
+              }
+             },
              "hashes": {
               "type": "object",
               "properties": {
@@ -541,6 +555,13 @@ enum OpenAPIDocument {
                  "integer",
                  "null"
                 ]
+               },
+               "video_frames": {
+                "type": [
+                 "integer",
+                 "null"
+                ],
+                "description": "for a video: how many frames were hashed (vPDQ)"
                }
               }
              },
@@ -606,6 +627,81 @@ enum OpenAPIDocument {
              }
             }
            },
+           "VideoMatch": {
+            "type": "object",
+            "required": [
+             "bank",
+             "entry",
+             "negative",
+             "suppressed",
+             "query_match_percent",
+             "compare_match_percent",
+             "md5_match"
+            ],
+            "properties": {
+             "bank": {
+              "type": "string"
+             },
+             "entry": {
+              "type": "integer"
+             },
+             "video": {
+              "type": "string",
+              "description": "the bank video's name (only for keys with banks:read)"
+             },
+             "label": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "category": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "negative": {
+              "type": "boolean"
+             },
+             "suppressed": {
+              "type": "boolean"
+             },
+             "query_match_percent": {
+              "type": "number"
+             },
+             "compare_match_percent": {
+              "type": "number"
+             },
+             "md5_match": {
+              "type": "boolean"
+             },
+             "matched_start": {
+              "type": [
+               "number",
+               "null"
+              ]
+             },
+             "matched_end": {
+              "type": [
+               "number",
+               "null"
+              ]
+             },
+             "query_start": {
+              "type": [
+               "number",
+               "null"
+              ]
+             },
+             "query_end": {
+              "type": [
+               "number",
+               "null"
+              ]
+             }
+            }
+           },
            "Bank": {
             "type": "object",
             "required": [
@@ -640,6 +736,12 @@ enum OpenAPIDocument {
               "type": "integer"
              },
              "entries": {
+              "type": "integer"
+             },
+             "videos": {
+              "type": "integer"
+             },
+             "video_frames": {
               "type": "integer"
              },
              "version": {
@@ -1054,7 +1156,7 @@ enum OpenAPIDocument {
           },
           "/v1/scan": {
            "post": {
-            "summary": "Scan media (scope scan): hash, match every bank, read signals, apply the policy, run its actions (webhook, evidence, audit) and answer block, review or allow. ?async=true queues the scan (202); an Idempotency-Key makes a retry return the first request's scan",
+            "summary": "Scan media (scope scan): hash, match every bank, read signals, apply the policy, run its actions (webhook, evidence, audit) and answer block, review or allow. Videos (MP4/MOV, WebM/MKV, AVI, animated GIF) are hashed with vPDQ and matched against bank videos; a video over the duration, frame or decode-time limit is a 422 (video_limit). ?async=true queues the scan (202); an Idempotency-Key makes a retry return the first request's scan",
             "parameters": [
              {
               "name": "async",
@@ -1717,8 +1819,19 @@ enum OpenAPIDocument {
                 "hma",
                 "vics",
                 "ncmec",
-                "stopncii"
+                "stopncii",
+                "vpdq"
                ]
+              }
+             },
+             {
+              "name": "name",
+              "in": "query",
+              "description": "format=vpdq: the name of the video when the body is one video in the vpdq text format",
+              "schema": {
+               "type": "string",
+               "minLength": 1,
+               "maxLength": 1000
               }
              },
              {

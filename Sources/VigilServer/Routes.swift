@@ -183,7 +183,8 @@ struct Routes: Sendable {
             throw APIError(.contentTooLarge, "too_large", "the body exceeds \(configuration.maxBodyBytes) bytes")
         }
         if type.hasPrefix("multipart/form-data") {
-            return .media(try MultipartMedia.extract(body, contentType: type))
+            // The boundary is case-sensitive (browsers send mixed-case ones): not the lowercased type.
+            return .media(try MultipartMedia.extract(body, contentType: request.headers[.contentType] ?? type))
         }
         // curl's --data-binary says application/x-www-form-urlencoded; the bytes are sniffed anyway.
         if type.hasPrefix("multipart/") || type.hasPrefix("text/") || type.hasPrefix("application/xml") {
@@ -418,6 +419,7 @@ struct Routes: Sendable {
 
     /// `POST /v1/banks/{name}/import?format=…`: a whole list in any supported format, streamed
     /// through the importer; bad records are reported by line and do not stop the others.
+    /// `format=vpdq` imports videos (one in the vpdq text format, named by `name`, or JSON lines).
     func importList(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let key = try context.require(.banksWrite)
         let bank = try namedBank(context)
@@ -441,8 +443,15 @@ struct Routes: Sendable {
         }
         let bytes = Array(buffer: body)
         guard !bytes.isEmpty else { throw APIError(.badRequest, "empty", "the list is empty") }
-        let importer = BankImport(store: store, bankID: bank.id, addedBy: "key:\(key.name)", defaultKind: wide)
-        let result = await blocking { Result { () throws(StoreError) in try importer.run(format, from: .bytes(bytes)) } }
+        var importer = BankImport(store: store, bankID: bank.id, addedBy: "key:\(key.name)", defaultKind: wide)
+        if let name = request.uri.queryParameters["name"].map(String.init) {
+            guard (1...1000).contains(name.utf8.count) else {
+                throw APIError(.badRequest, "bad_parameter", "name (1–1000 bytes) names the video of a vpdq import")
+            }
+            importer.videoName = name
+        }
+        let job = importer
+        let result = await blocking { Result { () throws(StoreError) in try job.run(format, from: .bytes(bytes)) } }
         let outcome = try storeCall { () throws(StoreError) in try result.get() }
         audit(
             key, "bank.import", bank.name,
@@ -479,10 +488,12 @@ struct Routes: Sendable {
 
     private func bankJSON(_ bank: BankRecord) throws(StoreError) -> JSONValue {
         let counts = try store.counts(inBank: bank.id)
+        let videos = try store.videoCounts(inBank: bank.id)
         return .object([
             ("name", .string(bank.name)), ("source", JSONValue(bank.source)), ("category", JSONValue(bank.category)),
             ("negative", .bool(bank.negative)), ("threshold", .int(bank.threshold)),
-            ("entries", .int(counts.values.reduce(0, +))), ("version", .int(Int(bank.version))),
+            ("entries", .int(counts.values.reduce(0, +))), ("videos", .int(videos.videos)),
+            ("video_frames", .int(videos.frames)), ("version", .int(Int(bank.version))),
             ("created_at", .string(bank.createdAt)), ("updated_at", .string(bank.updatedAt)),
         ])
     }

@@ -146,6 +146,9 @@ final class ScanService: Sendable {
         if let error = record.error {
             switch MediaError.Code(record.errorCode ?? "") {
             case .unknownFormat, .unsupportedFormat: throw APIError(.unsupportedMediaType, record.errorCode!, error)
+            // A video over the duration, frame or decode-time limit: the upload itself was accepted.
+            case .tooLarge where record.format?.isVideo == true:
+                throw APIError(.unprocessableContent, "video_limit", error)
             case .tooLarge: throw APIError(.contentTooLarge, "too_large", error)
             case .empty: throw APIError(.badRequest, "empty", error)
             case .tooManyPixels: throw APIError(.unprocessableContent, "too_many_pixels", error)
@@ -159,9 +162,11 @@ final class ScanService: Sendable {
         -> (ScanCompletion, ReviewItemDraft?, Verdict)
     {
         let record = hashed.record
-        let matches = try storeCall { () throws(StoreError) in try matchers.current().match(record.matchQuery) }
+        let matcher = try storeCall { () throws(StoreError) in try matchers.current() }
+        let matches = matcher.match(record.matchQuery)
+        let videoMatches = record.vpdq.map { matcher.matchVideo($0, md5: record.digests?.md5) } ?? []
         let resolved = try storeCall { () throws(StoreError) in try MatchResolver(store: store).resolve(matches) }
-        let decision = configuration.policy.decide(matches: resolved, synthetic: hashed.synthetic)
+        let decision = configuration.policy.decide(matches: resolved, videoMatches: videoMatches, synthetic: hashed.synthetic)
         let now = Date()
         let created = Timestamp.string(now)
 
@@ -172,20 +177,31 @@ final class ScanService: Sendable {
                 ("category", JSONValue(m.category ?? m.bankCategory)), ("suppressed", .bool(m.match.suppressed)),
             ])
         }
+        signals += videoMatches.map { m in
+            .object([
+                ("type", .string(m.negative ? "negative_match" : "video_match")), ("bank", .string(m.bank)),
+                ("kind", .string(m.match.md5Match ? "md5" : "vpdq")),
+                ("query_match_percent", .double(m.match.queryMatchPercent)),
+                ("compare_match_percent", .double(m.match.compareMatchPercent)),
+                ("category", JSONValue(m.match.category ?? m.bankCategory)), ("suppressed", .bool(m.suppressed)),
+            ])
+        }
         if let synthetic = hashed.synthetic {
             signals.append(.object([("type", .string("synthetic")), ("signal", synthetic.json)]))
         }
         let matchJSON = key.allows(.banksRead) ? resolved.map(\.json) : resolved.map(\.match.redactedJSON)
+        let videoJSON = key.allows(.banksRead) ? videoMatches.map(\.json) : videoMatches.map(\.redactedJSON)
         let hashes = Self.hashesJSON(record)
         let result = JSONValue.object([
             ("id", .string(scanID)), ("status", .string("done")), ("verdict", .string(decision.verdict.rawValue)),
             ("priority", .int(decision.priority)), ("rules", .array(decision.rules.map(JSONValue.string))),
             ("actions", .array(decision.actions.map { .string($0.rawValue) })), ("signals", .array(signals)),
-            ("matches", .array(matchJSON)), ("hashes", hashes), ("created_at", .string(created)),
+            ("matches", .array(matchJSON)), ("video_matches", .array(videoJSON)), ("hashes", hashes),
+            ("created_at", .string(created)),
         ])
 
         // Actions. Webhook payloads and audit details carry no labels and no list hashes.
-        let banks = Array(Set(resolved.map(\.match.bank))).sorted()
+        let banks = Array(Set(resolved.map(\.match.bank) + videoMatches.map(\.bank))).sorted()
         var events: [OutboxDraft] = []
         let type = "scan.\(decision.verdict.rawValue)"
         if decision.actions.contains(.webhook) || configuration.webhooks.contains(where: { $0.events?.contains(type) == true }) {
@@ -226,6 +242,7 @@ final class ScanService: Sendable {
                 ("rules", .array(decision.rules.map(JSONValue.string))),
                 ("actions", .array(decision.actions.map { .string($0.rawValue) })),
                 ("banks", .array(banks.map(JSONValue.string))), ("matches", .int(resolved.count)),
+                ("video_matches", .int(videoMatches.count)),
                 ("evidence", JSONValue(evidenceDraft?.id)),
             ]).serialized)
         let completion = ScanCompletion(
@@ -234,7 +251,7 @@ final class ScanService: Sendable {
             completion,
             Self.reviewDraft(
                 scanID: scanID, verdict: decision.verdict, resolved: resolved, record: record, evidenceID: evidenceDraft?.id,
-                signals: signals + (hashed.provenance.map { [$0] } ?? [])),
+                signals: signals + (hashed.provenance.map { [$0] } ?? []), videoMatches: videoMatches),
             decision.verdict
         )
     }
@@ -244,6 +261,7 @@ final class ScanService: Sendable {
             ("md5", JSONValue(r.digests?.md5)), ("sha1", JSONValue(r.digests?.sha1)), ("sha256", JSONValue(r.digests?.sha256)),
             ("pdq", JSONValue(r.pdq?.hash.hex)), ("quality", JSONValue(r.pdq?.quality)),
             ("format", JSONValue(r.format?.rawValue)), ("width", JSONValue(r.width)), ("height", JSONValue(r.height)),
+            ("video_frames", JSONValue(r.vpdq?.count)),
         ])
     }
 
@@ -315,8 +333,12 @@ final class CodecPool: @unchecked Sendable {
 
         init(_ configuration: ServerConfiguration) {
             let fast = configuration.fastHashing ? HashOptions.defaultFastShortSide : nil
-            exact = FileHasher(options: HashOptions(limits: configuration.limits, dihedral: true, fastShortSide: fast))
-            plain = FileHasher(options: HashOptions(limits: configuration.limits, dihedral: false, fastShortSide: fast))
+            exact = FileHasher(
+                options: HashOptions(
+                    limits: configuration.limits, dihedral: true, fastShortSide: fast, videoLimits: configuration.videoLimits))
+            plain = FileHasher(
+                options: HashOptions(
+                    limits: configuration.limits, dihedral: false, fastShortSide: fast, videoLimits: configuration.videoLimits))
             watermarks = FileWatermarkReader(options: WatermarkOptions(limits: configuration.limits))
         }
 

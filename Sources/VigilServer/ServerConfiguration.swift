@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIndex
 import VigilMedia
 import VigilTakedown
 import VigilReporting
@@ -166,6 +167,13 @@ public struct ServerConfiguration: Sendable {
     /// CyberTipline reporting: NCMEC's test service by default; reports are sent only once a
     /// username and password are configured.
     public var cybertip = CyberTipSettings()
+    /// Limits on scanned videos (their bytes are bounded by `maxBodyBytes` like any media).
+    public var videoLimits = ServerConfiguration.defaultVideoLimits
+    /// The python-threatexchange rule videos are matched by.
+    public var videoRule = VideoMatchRule()
+
+    /// A service decodes videos while requests wait: 10 minutes, 20,000 frames, 60 s of decoding.
+    public static let defaultVideoLimits = VideoLimits(maxDurationSeconds: 600, maxFrames: 20_000, maxDecodeSeconds: 60)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./vigil-data",
@@ -204,9 +212,21 @@ public struct ServerConfiguration: Sendable {
             var maxJSONBytes: Int?
             var maxPixels: Int?
             var maxDimension: Int?
+            var maxVideoSeconds: Double?
+            var maxVideoFrames: Int?
+            var maxVideoDecodeSeconds: Double?
             enum CodingKeys: String, CodingKey {
                 case maxBodyBytes = "max_body_bytes", maxJSONBytes = "max_json_bytes", maxPixels = "max_pixels"
-                case maxDimension = "max_dimension"
+                case maxDimension = "max_dimension", maxVideoSeconds = "max_video_seconds"
+                case maxVideoFrames = "max_video_frames", maxVideoDecodeSeconds = "max_video_decode_seconds"
+            }
+        }
+        struct VideoMatch: Decodable {
+            var distance: Int?
+            var queryMatchPercent: Double?
+            var compareMatchPercent: Double?
+            enum CodingKeys: String, CodingKey {
+                case distance, queryMatchPercent = "query_match_percent", compareMatchPercent = "compare_match_percent"
             }
         }
         struct Evidence: Decodable {
@@ -230,10 +250,12 @@ public struct ServerConfiguration: Sendable {
         var takedown: TakedownSettings?
         var reportForm: ReportFormSettings?
         var cybertip: CyberTipSettings.File?
+        var videoMatch: VideoMatch?
         enum CodingKeys: String, CodingKey {
             case host, port, data, limits, hashing, watermarks, fetch, webhooks, evidence, policy, takedown, cybertip
             case rateLimit = "rate_limit", asyncWorkers = "async_workers", trustAnchors = "trust_anchors"
             case reportForm = "report_form"
+            case videoMatch = "video_match"
         }
     }
 
@@ -259,6 +281,14 @@ public struct ServerConfiguration: Sendable {
             if let v = l.maxJSONBytes { maxJSONBytes = v }
             if let v = l.maxPixels { limits.maxPixels = v }
             if let v = l.maxDimension { limits.maxDimension = v }
+            if let v = l.maxVideoSeconds { videoLimits.maxDurationSeconds = v }
+            if let v = l.maxVideoFrames { videoLimits.maxFrames = v }
+            if let v = l.maxVideoDecodeSeconds { videoLimits.maxDecodeSeconds = v }
+        }
+        if let m = file.videoMatch {
+            if let v = m.distance { videoRule.distance = v }
+            if let v = m.queryMatchPercent { videoRule.queryMatchPercent = v }
+            if let v = m.compareMatchPercent { videoRule.compareMatchPercent = v }
         }
         if let v = file.hashing {
             guard v == "exact" || v == "fast" else { throw CoreError(.invalidInput, "\(path): hashing must be exact or fast") }
@@ -324,6 +354,14 @@ public struct ServerConfiguration: Sendable {
 
     public func validate(source: String) throws(CoreError) {
         guard (0...65_535).contains(port) else { throw CoreError(.invalidInput, "\(source): port must be 0–65535") }
+        guard videoLimits.maxDurationSeconds > 0, videoLimits.maxFrames > 0, videoLimits.maxDecodeSeconds > 0 else {
+            throw CoreError(.invalidInput, "\(source): video limits must be positive")
+        }
+        guard (0...256).contains(videoRule.distance), (0...100).contains(videoRule.queryMatchPercent),
+            (0...100).contains(videoRule.compareMatchPercent)
+        else {
+            throw CoreError(.invalidInput, "\(source): video_match needs distance 0–256 and percentages 0–100")
+        }
         guard maxBodyBytes > 0, maxJSONBytes > 0 else {
             throw CoreError(.invalidInput, "\(source): body limits must be positive")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilHashing
 import VigilIndex
 
@@ -105,6 +106,13 @@ public protocol BankStore: Sendable {
     func entries(inBank bankID: Int64, after: Int64, limit: Int) throws(StoreError) -> [EntryRecord]
     /// Entry counts by kind.
     func counts(inBank bankID: Int64) throws(StoreError) -> [HashKind: Int]
+    /// Adds (or replaces, by name) and removes (by name) bank videos in one transaction; bumps
+    /// the bank's version when anything changed.
+    func applyVideos(_ changes: [VideoChange], toBank bankID: Int64, addedBy: String) throws(StoreError) -> ChangeSummary
+    /// Streams a bank's videos in id order.
+    func forEachVideo(inBank bankID: Int64, _ body: (VideoRecord) -> Void) throws(StoreError)
+    /// The number of videos in a bank and of their frames.
+    func videoCounts(inBank bankID: Int64) throws(StoreError) -> (videos: Int, frames: Int)
 }
 
 extension BankStore {
@@ -116,7 +124,12 @@ extension BankStore {
     /// Loads the named banks (all when `names` is empty) into a matcher. With `cacheDirectory`,
     /// each bank's PDQ index is kept there as a snapshot named by bank id and version, so later
     /// loads skip the database for PDQ entries (0.3 s per million instead of several seconds).
-    public func matcher(banks names: [String] = [], cacheDirectory: String? = nil) throws(StoreError) -> BankMatcher {
+    /// A bank's videos go into one video index over all their frames (`VideoIndex`, built with
+    /// `videoRule`), kept in `videoCache` by bank id and version when one is given.
+    public func matcher(
+        banks names: [String] = [], cacheDirectory: String? = nil, videoRule: VideoMatchRule = VideoMatchRule(),
+        videoCache: VideoIndexCache? = nil
+    ) throws(StoreError) -> BankMatcher {
         var matcher = BankMatcher()
         let all = try banks()
         for name in names where !all.contains(where: { $0.name == name }) {
@@ -125,9 +138,27 @@ extension BankStore {
         for bank in all where names.isEmpty || names.contains(bank.name) {
             var digests: [(hash: HashValue, payload: UInt32)] = []
             try forEachEntry(inBank: bank.id, kinds: [.md5, .sha1, .sha256]) { digests.append(($0.hash, Self.payload($0.id))) }
-            matcher.addBank(bank.profile, pdq: try pdqIndex(for: bank, cacheDirectory: cacheDirectory), digests: digests)
+            matcher.addBank(
+                bank.profile, pdq: try pdqIndex(for: bank, cacheDirectory: cacheDirectory), digests: digests,
+                videos: try videoIndex(for: bank, rule: videoRule, cache: videoCache))
         }
         return matcher
+    }
+
+    private func videoIndex(for bank: BankRecord, rule: VideoMatchRule, cache: VideoIndexCache?) throws(StoreError)
+        -> VideoIndex?
+    {
+        if let cached = cache?.index(bank: bank.id, version: bank.version, rule: rule) { return cached }
+        var videos: [BankVideo] = []
+        try forEachVideo(inBank: bank.id) { v in
+            videos.append(
+                BankVideo(
+                    id: v.name, features: v.features, md5: v.md5, label: v.label, category: v.category,
+                    payload: Self.payload(v.id)))
+        }
+        let index = videos.isEmpty ? nil : VideoIndex(videos, rule: rule)
+        cache?.keep(index, bank: bank.id, version: bank.version, rule: rule)
+        return index
     }
 
     private func pdqIndex(for bank: BankRecord, cacheDirectory: String?) throws(StoreError) -> PDQIndex {
@@ -157,6 +188,26 @@ extension BankStore {
 
     /// Entry ids are the matcher's payloads (ids stay below 2³², documented as the store's limit).
     static func payload(_ id: Int64) -> UInt32 { UInt32(truncatingIfNeeded: id) }
+}
+
+/// Video indexes by bank id, valid for one bank version and rule: a service rebuilding its
+/// matcher after another bank changed reuses the video indexes of unchanged banks.
+public final class VideoIndexCache: Sendable {
+    private let state = Mutex<[Int64: (version: Int64, rule: VideoMatchRule, index: VideoIndex?)]>([:])
+
+    public init() {}
+
+    /// The cached index (possibly "no videos") when it was built for this version and rule.
+    func index(bank: Int64, version: Int64, rule: VideoMatchRule) -> VideoIndex?? {
+        state.withLock { cached in
+            guard let entry = cached[bank], entry.version == version, entry.rule == rule else { return nil }
+            return .some(entry.index)
+        }
+    }
+
+    func keep(_ index: VideoIndex?, bank: Int64, version: Int64, rule: VideoMatchRule) {
+        state.withLock { $0[bank] = (version, rule, index) }
+    }
 }
 
 /// A bank's entries as a lazy sequence, fetched a page at a time so exports stream. A database

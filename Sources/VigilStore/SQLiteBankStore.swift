@@ -108,6 +108,7 @@ public final class SQLiteBankStore: BankStore, KeyStore {
         registerCyberTipMigrations(&migrator)
         registerTakedownMigrations(&migrator)
         registerConsoleMigrations(&migrator)
+        registerVideoMigrations(&migrator)
         return migrator
     }
 

@@ -42,12 +42,13 @@ struct BanksCommand: ParsableCommand {
             let store = try store.openStore(create: false)
             for bank in try store.banks() {
                 let counts = try store.counts(inBank: bank.id)
+                let videos = try store.videoCounts(inBank: bank.id)
                 if json {
-                    print(BanksCommand.json(bank, counts).serialized)
+                    print(BanksCommand.json(bank, counts, videos: videos).serialized)
                 } else {
                     let total = counts.values.reduce(0, +)
                     print(
-                        "\(bank.name)\t\(total) entries\tthreshold \(bank.threshold)\(bank.negative ? "\tnegative" : "")\t\(bank.source ?? "")"
+                        "\(bank.name)\t\(total) entries\t\(videos.videos) videos\tthreshold \(bank.threshold)\(bank.negative ? "\tnegative" : "")\t\(bank.source ?? "")"
                     )
                 }
             }
@@ -56,7 +57,7 @@ struct BanksCommand: ParsableCommand {
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Entry counts by hash kind, version and dates of a bank (or all).")
+            abstract: "Entry counts by hash kind, video and frame counts, version and dates of a bank (or all).")
         @OptionGroup var store: DataOptions
         @Option(help: "Only this bank.") var bank: String?
 
@@ -64,7 +65,10 @@ struct BanksCommand: ParsableCommand {
             let store = try store.openStore(create: false)
             let banks = try store.banks().filter { bank == nil || $0.name == bank }
             if let bank, banks.isEmpty { throw ValidationError("no bank named \"\(bank)\"") }
-            for b in banks { print(BanksCommand.json(b, try store.counts(inBank: b.id)).serialized) }
+            for b in banks {
+                print(
+                    BanksCommand.json(b, try store.counts(inBank: b.id), videos: try store.videoCounts(inBank: b.id)).serialized)
+            }
         }
     }
 
@@ -81,12 +85,13 @@ struct BanksCommand: ParsableCommand {
         }
     }
 
-    static func json(_ bank: BankRecord, _ counts: [HashKind: Int]) -> JSONValue {
+    static func json(_ bank: BankRecord, _ counts: [HashKind: Int], videos: (videos: Int, frames: Int)) -> JSONValue {
         .object([
             ("name", .string(bank.name)), ("source", JSONValue(bank.source)), ("category", JSONValue(bank.category)),
             ("negative", .bool(bank.negative)), ("threshold", .int(bank.threshold)),
             ("entries", .int(counts.values.reduce(0, +))),
             ("by_kind", .object(HashKind.allCases.map { ($0.rawValue, .int(counts[$0] ?? 0)) })),
+            ("videos", .int(videos.videos)), ("video_frames", .int(videos.frames)),
             ("version", .int(Int(bank.version))), ("created_at", .string(bank.createdAt)),
             ("updated_at", .string(bank.updatedAt)),
         ])

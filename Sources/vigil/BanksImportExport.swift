@@ -14,7 +14,11 @@ extension BanksCommand {
             discussion: """
                 Formats: text (one hash per line; MD5, SHA-1 or 64-digit by length), csv (hash,label), hma \
                 (python-threatexchange / HMA CSV), vics (Project VIC VICS JSON v1.x and v2.0; MD5/SHA1 with categories), \
-                ncmec (NCMEC hash-sharing XML; deletions honoured), stopncii (StopNCII JSON records). \
+                ncmec (NCMEC hash-sharing XML; deletions honoured), stopncii (StopNCII JSON records; VideoMD5 \
+                records become MD5 entries), vpdq (bank videos: one video in the vpdq reference's text format \
+                `frameNumber,quality,hash,timestamp`, named by its file; a directory of such files; or JSON lines \
+                with "vpdq" arrays as `vigil hash --json` and `vigil banks export --format vpdq` write them). \
+                Lists of video MD5s import as text (MD5 entries), and match a video file's MD5. \
                 Entries are committed in batches, so an interrupted import keeps what it had read. \
                 Deletions (tombstones) remove hashes from the bank. The exit status is 1 if any line was rejected.
                 """)
@@ -30,7 +34,7 @@ extension BanksCommand {
         @Option(help: "What 64-digit hashes are in text and csv lists: pdq or sha256.") var wideKind: HashKind = .pdq
         @Option(help: "Who is adding these entries (recorded on each entry).") var addedBy =
             ProcessInfo.processInfo.environment["USER"] ?? "cli"
-        @Argument(help: "The list file.") var file: String
+        @Argument(help: "The list file (for vpdq, also a directory of vPDQ files).") var file: String
 
         func run() throws {
             let store = try store.openStore(create: create)
@@ -69,10 +73,15 @@ extension BanksCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Export a bank as a hash list (text, csv, hma, vics or stopncii), streaming.")
+            abstract: "Export a bank as a hash list (text, csv, hma, vics or stopncii), streaming.",
+            discussion: """
+                --format vpdq exports the bank's videos instead, one JSON line per video: \
+                {"name", "md5", "label", "category", "vpdq": [{"frame", "quality", "pdq", "timestamp"}]}, \
+                which `vigil banks import --format vpdq` reads back.
+                """)
         @OptionGroup var store: DataOptions
         @Option(help: "The bank to export.") var bank: String
-        @Option(help: "List format: text, csv, hma, vics, stopncii.") var format: ListFormat
+        @Option(help: "List format: text, csv, hma, vics, stopncii; vpdq for the bank's videos.") var format: ListFormat
         @Option(help: "Write here instead of standard output.") var output: String?
 
         func run() throws {
@@ -86,6 +95,18 @@ extension BanksCommand {
                 handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
             } else {
                 handle = FileHandle.standardOutput
+            }
+            if format == .vpdq {
+                var written = 0
+                try store.forEachVideo(inBank: source.id) { v in
+                    let video = BankVideo(
+                        id: v.name, features: v.features, md5: v.md5, label: v.label, category: v.category ?? source.category)
+                    handle.write(Data((VideoBankFile.jsonLine(video) + "\n").utf8))
+                    written += 1
+                }
+                if output != nil { try handle.close() }
+                printError("exported \(written) videos")
+                return
             }
             let pages = BankEntryPages(store: store, bankID: source.id)
             let entries = pages.lazy.map {

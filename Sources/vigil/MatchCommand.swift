@@ -23,13 +23,17 @@ struct MatchCommand: ParsableCommand {
                "error"}
             "suppressed" marks a positive match set aside because the file also matched a negative bank.
 
-            Videos are matched against --video-bank files (JSON lines from `vigil hash --json`, or one video in \
-            vpdq's text format) by python-threatexchange's rule: frames de-duplicated, quality >= 50, distance \
-            <= 31; a bank video matches when the share of the query's frames found in it reaches \
-            --query-match-percent and the share of its frames found in the query reaches \
-            --compare-match-percent, or when the files' MD5s are equal. All frames of all bank videos are in \
-            one index, so a clip is found inside a longer video; "matched_start"/"matched_end" give where (s):
-              "video_matches": [{"video", "query_match_percent", "compare_match_percent", "md5_match",
+            Videos are matched against the videos of the store's banks (imported with `vigil banks import \
+            --format vpdq`) and against --video-bank files (JSON lines from `vigil hash --json`, or one video in \
+            vpdq's text format) by python-threatexchange's rule: frames de-duplicated, quality >= \
+            --quality-floor (50), distance <= --video-distance (31); a bank video matches when the share of the \
+            query's frames found in it reaches --query-match-percent (80) and the share of its frames found in \
+            the query reaches --compare-match-percent (0), or when the files' MD5s are equal. All frames of all \
+            videos of a bank are in one index, so a clip is found inside a longer video; \
+            "matched_start"/"matched_end" give where in the bank video (s), "query_start"/"query_end" where in \
+            the query:
+              "video_matches": [{"bank", "entry", "label", "category", "negative", "suppressed", "video",
+                                 "query_match_percent", "compare_match_percent", "md5_match",
                                  "matched_start", "matched_end", "query_start", "query_end"}]
             """
     )
@@ -52,6 +56,9 @@ struct MatchCommand: ParsableCommand {
     @Option(help: "A video bank: `vigil hash --json` output or a vpdq text file (repeatable).")
     var videoBank: [String] = []
 
+    @Option(help: "Video match: the largest PDQ distance at which two frames match.")
+    var videoDistance = VideoMatchRule().distance
+
     @Option(help: "Video match: the share of the query's frames (%) that must match a bank video.")
     var queryMatchPercent = VideoMatchRule().queryMatchPercent
 
@@ -72,7 +79,12 @@ struct MatchCommand: ParsableCommand {
     func run() throws {
         let dataExists = FileManager.default.fileExists(atPath: store.data)
         let bankStore: SQLiteBankStore? = dataExists ? try store.openStore(create: false) : nil
-        var matcher = try bankStore?.matcher(banks: banks, cacheDirectory: store.data + "/index-cache") ?? BankMatcher()
+        let rule = VideoMatchRule(
+            distance: videoDistance, quality: qualityFloor, queryMatchPercent: queryMatchPercent,
+            compareMatchPercent: compareMatchPercent)
+        var matcher =
+            try bankStore?.matcher(banks: banks, cacheDirectory: store.data + "/index-cache", videoRule: rule)
+            ?? BankMatcher()
         if bankStore == nil && !banks.isEmpty { throw ValidationError("no data directory at \(store.data); it holds the banks") }
         var adHoc: [String: [UInt32: String]] = [:]
         if let hashes {
@@ -81,19 +93,15 @@ struct MatchCommand: ParsableCommand {
             matcher.addBank(BankProfile(name: hashes, threshold: threshold), entries: entries)
             adHoc[hashes] = labels
         }
-        var bankVideos: [BankVideo] = []
         for path in videoBank {
-            do throws(CoreError) { bankVideos += try VideoBankFile.load(path) } catch {
+            do throws(CoreError) {
+                let videos = try VideoBankFile.load(path)
+                matcher.addBank(BankProfile(name: path), pdq: PDQIndex(), digests: [], videos: VideoIndex(videos, rule: rule))
+            } catch {
                 throw ValidationError(error.message)
             }
         }
-        let videoIndex =
-            videoBank.isEmpty
-            ? nil
-            : VideoIndex(
-                bankVideos,
-                rule: VideoMatchRule(queryMatchPercent: queryMatchPercent, compareMatchPercent: compareMatchPercent))
-        guard !matcher.profiles.isEmpty || videoIndex != nil else {
+        guard !matcher.profiles.isEmpty else {
             throw ValidationError(
                 "nothing to match against: create banks (vigil banks) or pass --hashes FILE or --video-bank FILE")
         }
@@ -105,9 +113,7 @@ struct MatchCommand: ParsableCommand {
         let (json, floor, frozen) = (self.json, qualityFloor, matcher)
         HashBatch(options: options, jobs: media.jobs).run(entries) { _, record in
             var result = MatchRecord(hash: record, matches: [])
-            if let videoIndex, let frames = record.vpdq {
-                result.videoMatches = videoIndex.match(frames, md5: record.digests?.md5)
-            }
+            if let frames = record.vpdq { result.videoMatches = frozen.matchVideo(frames, md5: record.digests?.md5) }
             if record.error == nil {
                 do throws(StoreError) {
                     result.matches = try resolver.resolve(frozen.match(record.matchQuery, qualityFloor: floor))
@@ -123,10 +129,13 @@ struct MatchCommand: ParsableCommand {
 
     static func plain(_ r: MatchRecord) -> String {
         if let error = r.hash.error { return "\(r.hash.path): error: \(error)" }
-        let videoLines = (r.videoMatches ?? []).map { m in
-            "    video \(m.id): query \(Int(m.queryMatchPercent.rounded()))% / compare \(Int(m.compareMatchPercent.rounded()))%"
+        let videoLines = (r.videoMatches ?? []).map { b in
+            let m = b.match
+            return
+                "    \(b.bank) video \(m.id): query \(Int(m.queryMatchPercent.rounded()))% / compare \(Int(m.compareMatchPercent.rounded()))%"
                 + (m.matchedStart.map { start in String(format: " at %.1f–%.1f s", start, m.matchedEnd ?? start) } ?? "")
-                + (m.md5Match ? "  [md5]" : "")
+                + (m.md5Match ? "  [md5]" : "") + (b.negative ? "  [negative bank]" : "")
+                + (b.suppressed ? "  [suppressed]" : "")
         }
         guard !r.matches.isEmpty || !videoLines.isEmpty else { return "\(r.hash.path): no match" }
         let lines = r.matches.map { m in

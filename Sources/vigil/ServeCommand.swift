@@ -13,10 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the scanning service: scan, hash, lookup and bank management over a JSON API.",
         discussion: """
             Endpoints (OpenAPI 3.1 at /openapi.json): /healthz and /readyz (open), /openapi.json (open), \
-            /metrics (Prometheus; admin key), POST /v1/scan (raw body, multipart/form-data or {"url": ...}; \
-            ?async=true answers 202; Idempotency-Key makes retries return the first scan), GET /v1/scans/{id}, \
+            /metrics (Prometheus; admin key), POST /v1/scan (images and videos; raw body, multipart/form-data or \
+            {"url": ...}; videos are matched against bank videos by vPDQ; ?async=true answers 202; Idempotency-Key makes retries return the first scan), GET /v1/scans/{id}, \
             POST /v1/hash, POST /v1/lookup, /v1/banks, /v1/banks/{name}, /v1/banks/{name}/entries, \
-            POST /v1/banks/{name}/import?format=..., GET /v1/audit (admin), /v1/reports, /v1/reports/{id} and \
+            POST /v1/banks/{name}/import?format=... (vpdq for bank videos), GET /v1/audit (admin), /v1/reports, /v1/reports/{id} and \
             POST /v1/reports/{id}/submit (CyberTipline reports; scope reports), /v1/takedowns and /v1/takedowns/{id} \
             (scope takedowns: notices to hosts, re-checked until removed). Open to the public: the report form \
             (/report, URLs only, rate-limited, proof of work), /transparency and GET /v1/transparency (aggregate \
@@ -24,8 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
             keys with `vigil keys create`.
 
             Settings come from defaults, then --config FILE (JSON: host, port, data, limits, hashing, watermarks, \
-            fetch, webhooks, rate_limit, evidence, async_workers, policy, trust_anchors, takedown, report_form, \
-            cybertip; see docs/SERVICE.md), then the \
+            fetch, webhooks, rate_limit, evidence, async_workers, policy, trust_anchors, video_match, takedown, \
+            report_form, cybertip; limits include max_video_seconds, max_video_frames and \
+            max_video_decode_seconds; see docs/SERVICE.md), then the \
             environment (VIGIL_HOST, VIGIL_PORT, VIGIL_DATA, VIGIL_EVIDENCE_KEY, VIGIL_EVIDENCE_KEY_FILE, \
             VIGIL_WEBHOOK_URL with VIGIL_WEBHOOK_SECRET, VIGIL_FETCH_ALLOW_PRIVATE, VIGIL_RATE_LIMIT_RPS, \
             VIGIL_HASHING, VIGIL_TRUST_ANCHORS, VIGIL_SMTP_HOST with VIGIL_SMTP_FROM and VIGIL_SMTP_PORT, \

@@ -22,6 +22,7 @@ public enum ListExporter {
         case .vics: return write(VICSWriter(), entries, sink)
         case .stopncii: return write(StopNCIIWriter(), entries, sink)
         case .ncmec: throw IndexError(.unsupported, "the ncmec format can be imported but not exported")
+        case .vpdq: throw IndexError(.unsupported, "vpdq exports hold a bank's videos, not its hashes")
         }
     }
 

@@ -13,6 +13,9 @@ public enum ListFormat: String, CaseIterable, Sendable {
     case ncmec
     /// StopNCII hash records: a JSON array, a `{"hashRecords": [...]}` page, or JSON lines.
     case stopncii
+    /// Videos, not hashes: vPDQ frame lists (the vpdq reference's text format, one video per file,
+    /// or JSON lines with `vpdq` arrays). `BankImport` reads them into a bank's videos.
+    case vpdq
 }
 
 /// One hash read from a list, with what the list says about it. Free-text fields are the

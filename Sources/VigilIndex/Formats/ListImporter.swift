@@ -63,6 +63,7 @@ public enum ListImporter {
                 case .vics: try run(VICSReader(maxRecordBytes: maxLineBytes), input, sink)
                 case .stopncii: try run(StopNCIIReader(maxRecordBytes: maxLineBytes), input, sink)
                 case .ncmec: try NCMECReader.read(input, maxTextBytes: maxLineBytes, sink: sink)
+                case .vpdq: throw IndexError(.unsupported, "vpdq lists hold videos, not hashes: import them as bank videos")
                 }
             }
         }
