@@ -2,8 +2,8 @@ import Foundation
 import VigilCore
 import VigilIndex
 import VigilMedia
-import VigilTakedown
 import VigilReporting
+import VigilTakedown
 
 /// Where a signed webhook goes.
 public struct WebhookTarget: Sendable, Codable, Equatable {

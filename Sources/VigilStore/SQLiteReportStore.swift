@@ -278,10 +278,6 @@ extension SQLiteBankStore: ReportStore {
         }
     }
 
-    private static func detail(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { JSONText.quoted($0.0) + ":" + JSONText.quoted($0.1) }.joined(separator: ",") + "}"
-    }
-
     static func reportRow(_ db: Database, _ id: String) throws -> ReportRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cybertip_report WHERE id = ?", arguments: [id]) else {
             return nil

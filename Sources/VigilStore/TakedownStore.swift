@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VigilIndex
 
 /// Where a takedown notice is in its life.
 ///
@@ -398,9 +399,6 @@ extension SQLiteBankStore {
 
     /// A flat JSON object of string fields, for audit details.
     static func detail(_ fields: [(String, String)]) -> String {
-        func quoted(_ s: String) -> String {
-            (try? String(data: JSONEncoder().encode(s), encoding: .utf8)) ?? "\"\""
-        }
-        return "{" + fields.map { quoted($0.0) + ":" + quoted($0.1) }.joined(separator: ",") + "}"
+        "{" + fields.map { JSONText.quoted($0.0) + ":" + JSONText.quoted($0.1) }.joined(separator: ",") + "}"
     }
 }
