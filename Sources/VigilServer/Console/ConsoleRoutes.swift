@@ -365,7 +365,9 @@ struct ConsoleRoutes: Sendable {
         let failed = "Wrong name or password."
         guard let credentials = try store.credentials(name: name), !credentials.user.disabled else {
             // As slow as a real check, so that timing does not tell which names exist.
-            _ = await verifyOffThread(password, Self.decoyHash)
+            // (Hashing the attempt with the configured cost costs what verifying it would.)
+            let hasher = settings.passwordHasher
+            _ = await blocking { try? hasher.hash(password) }
             return loginPage(request, status: .unauthorized, message: failed)
         }
         let started = now()
@@ -387,9 +389,6 @@ struct ConsoleRoutes: Sendable {
         response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.loginCookie, "", maxAge: 0)))
         return response
     }
-
-    /// A hash of a random password at the standard cost, computed once, checked for unknown names.
-    static let decoyHash = (try? PasswordHasher.standard.hash(SQLiteBankStore.randomToken())) ?? ""
 
     /// scrypt is CPU- and memory-heavy: it runs on the blocking-work pool, not the cooperative threads.
     func verifyOffThread(_ password: String, _ hash: String) async -> Bool {
