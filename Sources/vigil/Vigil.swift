@@ -13,8 +13,10 @@ struct Vigil: AsyncParsableCommand {
             the open invisible watermarks of generative models), and serves all of it over an authenticated JSON API \
             with policy verdicts, signed webhooks, encrypted evidence and a hash-chained audit log. `vigil scan` triages whole drives \
             (ZIPs included) into a resumable case database, and `vigil report` writes it as HTML, JSON, CSV or VICS. \
-            The service has a review console for analysts under /console/ (`vigil users create`). Bad inputs get a \
-            clear error per file; other files are still processed.
+            The service has a review console for analysts under /console/ (`vigil users create`), files CyberTipline \
+            reports through NCMEC's web service, sends takedown notices to hosts and re-checks them until the content \
+            is gone, takes URL reports from the public, and publishes transparency numbers (`vigil stats`). Bad inputs \
+            get a clear error per file; other files are still processed.
             """,
         version: VigilVersion.string,
         subcommands: [
