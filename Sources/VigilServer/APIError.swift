@@ -53,3 +53,15 @@ extension Response {
             body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
     }
 }
+
+extension Request {
+    /// The integer query parameter `name`, `fallback` when it is absent; a value that is not an
+    /// integer in `range` is a 400 `bad_paging` naming the parameter.
+    func queryInteger(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let text = uri.queryParameters[name[...]] else { return fallback }
+        guard let value = Int(String(text)), range.contains(value) else {
+            throw APIError(.badRequest, "bad_paging", "\(name) must be an integer \(range.lowerBound)–\(range.upperBound)")
+        }
+        return value
+    }
+}

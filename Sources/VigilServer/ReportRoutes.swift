@@ -42,8 +42,7 @@ struct ReportRoutes: Sendable {
 
     func list(_ request: Request, _ context: VigilRequestContext) throws -> Response {
         _ = try context.require(.reports)
-        let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
-        guard (1...1000).contains(limit) else { throw APIError(.badRequest, "invalid", "limit must be 1–1000") }
+        let limit = try request.queryInteger("limit", default: 100, in: 1...1000)
         let records = try storeCall { () throws(StoreError) in try store.reports(limit: limit) }
         return Response.json(text: "{\"reports\":[" + records.map { Self.json($0, full: false) }.joined(separator: ",") + "]}")
     }

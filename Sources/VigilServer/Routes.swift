@@ -260,12 +260,9 @@ struct Routes: Sendable {
     }
 
     private func paging(_ request: Request) throws -> (Int64, Int) {
-        let after = Int64(request.uri.queryParameters["after"].map(String.init) ?? "0") ?? -1
-        let limit = Int(request.uri.queryParameters["limit"].map(String.init) ?? "1000") ?? -1
-        guard after >= 0, (1...10_000).contains(limit) else {
-            throw APIError(.badRequest, "bad_paging", "after must be ≥ 0 and limit 1–10000")
-        }
-        return (after, limit)
+        let after = try request.queryInteger("after", default: 0, in: 0...Int(Int64.max))
+        let limit = try request.queryInteger("limit", default: 1000, in: 1...10_000)
+        return (Int64(after), limit)
     }
 
     // MARK: Lookup

@@ -88,8 +88,7 @@ struct TakedownRoutes: Sendable {
             }
             status = s
         }
-        let limit = Int(request.uri.queryParameters["limit"].map(String.init) ?? "100") ?? -1
-        guard (1...1000).contains(limit) else { throw APIError(.badRequest, "bad_paging", "limit must be 1–1000") }
+        let limit = try request.queryInteger("limit", default: 100, in: 1...1000)
         let records = try storeCall { () throws(StoreError) in try store.takedowns(status: status, limit: limit) }
         return Response.json(.object([("takedowns", .array(records.map { Self.json($0, checks: nil) }))]))
     }
