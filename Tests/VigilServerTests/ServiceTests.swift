@@ -241,6 +241,14 @@ func uploadsImportMetricsLimits() async throws {
             #expect(response.status == .ok)
             #expect((object(response.body)["hashes"] as? [String: Any])?["format"] as? String == "bmp")
         }
+        // A non-ASCII byte where a part header's name goes (this crashed MultipartKit's parser).
+        var hostile = ByteBuffer(string: "--\(boundary)\r\n")
+        hostile.writeBytes([0xCE, 0x1D, 0xF2, 0x81])
+        hostile.writeString("E--\(boundary)--\r\n")
+        try await client.execute(uri: "/v1/scan", method: .post, headers: h, body: hostile) {
+            #expect($0.status == .badRequest)
+            #expect(errorCode($0.body) == "bad_multipart")
+        }
         h[.contentType] = "multipart/form-data"
         try await client.execute(uri: "/v1/scan", method: .post, headers: h, body: form) {
             #expect(errorCode($0.body) == "bad_multipart")
@@ -271,8 +279,8 @@ func uploadsImportMetricsLimits() async throws {
             #expect(text.contains("vigil_scans_total{verdict=\"allow\"}"))
             #expect(text.contains("vigil_index_hashes{kind=\"md5\"} 1"))
         }
-        // The scan-only key has used 3 of its 12; the next 9 pass, then 429 with Retry-After.
-        for _ in 0..<9 {
+        // The scan-only key has used 4 of its 12; the next 8 pass, then 429 with Retry-After.
+        for _ in 0..<8 {
             try await client.execute(uri: "/v1/scans/none", method: .get, headers: headers(server.scanOnly)) {
                 #expect($0.status == .notFound)
             }
