@@ -213,7 +213,7 @@ extension SQLiteBankStore: ReviewStore {
                 db,
                 sql: """
                     SELECT * FROM review_item WHERE status IN \(statuses) AND \(filter)
-                    ORDER BY category_rank, confidence DESC, created_at, id LIMIT ?
+                    ORDER BY category_rank, confidence DESC, created_at, rowid LIMIT ?
                     """, arguments: arguments + ([limit] as StatementArguments)
             ).map(Self.item)
         }
