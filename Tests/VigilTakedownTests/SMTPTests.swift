@@ -97,6 +97,10 @@ final class FakeSMTPHandler: ChannelInboundHandler, Sendable {
     }
 }
 
+/// A deadline for conversations that must succeed: generous, because the full suite can keep the
+/// cooperative threads busy with CPU-heavy conformance tests for tens of seconds.
+let patientSeconds = 600.0
+
 @Test("the SMTP client speaks EHLO/MAIL/RCPT/DATA/QUIT, dot-stuffs the body and the notice carries its fields")
 func smtpDelivery() async throws {
     let server = try await FakeSMTPServer()
@@ -107,8 +111,11 @@ func smtpDelivery() async throws {
     var notice = TakedownNotice(record: record, escalation: false, organisation: "Test Hotline")
     notice.pdq = String(repeating: "f0", count: 32)
     let message = notice.email(from: "notices@hotline.test", to: "abuse@host.test") + ".leading dot line\r\n"
-    try await SMTPClient(settings: SMTPSettings(host: "127.0.0.1", port: server.port, from: "notices@hotline.test"))
-        .send(message, to: ["abuse@host.test"])
+    try await SMTPClient(
+        settings: SMTPSettings(
+            host: "127.0.0.1", port: server.port, from: "notices@hotline.test", timeoutSeconds: patientSeconds)
+    )
+    .send(message, to: ["abuse@host.test"])
     let commands = server.commands
     #expect(commands.first?.hasPrefix("EHLO ") == true)
     #expect(commands.contains("MAIL FROM:<notices@hotline.test>"))
@@ -133,8 +140,11 @@ func smtpDelivery() async throws {
 func smtpRefusals(verb: String, stage: String, code: Int) async throws {
     let server = try await FakeSMTPServer(replies: [verb: "\(code) 5.0.0 no"])
     do {
-        try await SMTPClient(settings: SMTPSettings(host: "127.0.0.1", port: server.port, from: "a@b.test"))
-            .send("Subject: x\r\n\r\nbody\r\n", to: ["c@d.test"])
+        try await SMTPClient(
+            settings: SMTPSettings(
+                host: "127.0.0.1", port: server.port, from: "a@b.test", timeoutSeconds: patientSeconds)
+        )
+        .send("Subject: x\r\n\r\nbody\r\n", to: ["c@d.test"])
         Issue.record("the refusal was not reported")
     } catch {
         #expect(error.stage == stage)
