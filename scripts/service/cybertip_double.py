@@ -221,7 +221,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         rid = (form.get("id") or [""])[0]
         return rid, STATE["reports"].get(rid)
 
-    def ep_finish(self, body):
+    def close_report(self, body, status):
+        """/finish and /retract: only an open report can be closed, once."""
         rid, report = self.report_for(body)
         if report is None:
             return 5001, response(5001, "Report does not exist")
@@ -229,19 +230,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return 5101, response(5101, "Report already retracted")
         if report["status"] == "finished":
             return 5102, response(5102, "Report already finished")
-        report["status"] = "finished"
+        report["status"] = status
         return 0, response(0, "Success", reportId=rid)
 
+    def ep_finish(self, body):
+        return self.close_report(body, "finished")
+
     def ep_retract(self, body):
-        rid, report = self.report_for(body)
-        if report is None:
-            return 5001, response(5001, "Report does not exist")
-        if report["status"] == "retracted":
-            return 5101, response(5101, "Report already retracted")
-        if report["status"] == "finished":
-            return 5102, response(5102, "Report already finished")
-        report["status"] = "retracted"
-        return 0, response(0, "Success", reportId=rid)
+        return self.close_report(body, "retracted")
 
 
 def main():
