@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import VigilMedia
 
 /// One hashed video frame, as Meta's vPDQ reports it.
@@ -33,27 +34,38 @@ public enum VPDQ {
         Double(Float(frame) / Float(fps))
     }
 
-    /// Decodes `video` and hashes its sampled frames, in frame order.
-    public static func hash(_ video: VideoFrames, secondsPerHash: Double = 1) throws(MediaError) -> [VPDQFeature] {
-        try hashCounting(video, secondsPerHash: secondsPerHash).features
+    /// Decodes `video` and hashes its sampled frames, in frame order, on up to `workers` threads
+    /// (see `VideoFrames.decodeConcurrently`).
+    public static func hash(
+        _ video: VideoFrames, secondsPerHash: Double = 1, workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws(MediaError) -> [VPDQFeature] {
+        try hashCounting(video, secondsPerHash: secondsPerHash, workers: workers).features
     }
 
     /// As `hash`, also returning how many frames were decoded.
-    public static func hashCounting(_ video: VideoFrames, secondsPerHash: Double = 1) throws(MediaError) -> (
-        features: [VPDQFeature], decoded: Int
-    ) {
+    public static func hashCounting(
+        _ video: VideoFrames, secondsPerHash: Double = 1, workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws(MediaError) -> (features: [VPDQFeature], decoded: Int) {
         let fps = video.info.framesPerSecond
-        let hasher = PDQHasher()
-        var features: [VPDQFeature] = []
-        let decoded = try video.decode(every: frameMod(secondsPerHash: secondsPerHash, framesPerSecond: fps)) { index, image in
+        // Frames arrive from several threads: each takes an idle hasher (they keep scratch buffers).
+        let state = Mutex((features: [VPDQFeature](), idle: [IdleHasher]()))
+        let decoded = try video.decodeConcurrently(
+            every: frameMod(secondsPerHash: secondsPerHash, framesPerSecond: fps), workers: workers
+        ) { index, image in
+            let hasher = state.withLock { $0.idle.popLast() }?.hasher ?? PDQHasher()
             let result = hasher.hash(image)
-            features.append(
-                VPDQFeature(
-                    frame: index, quality: result.quality, pdq: result.hash,
-                    timestamp: timestamp(frame: index, framesPerSecond: fps)))
+            let feature = VPDQFeature(
+                frame: index, quality: result.quality, pdq: result.hash, timestamp: timestamp(frame: index, framesPerSecond: fps))
+            state.withLock {
+                $0.features.append(feature)
+                $0.idle.append(IdleHasher(hasher: hasher))
+            }
         }
-        return (features, decoded)
+        return (state.withLock { $0.features }.sorted { $0.frame < $1.frame }, decoded)
     }
+
+    /// A hasher no thread is using; only one thread holds it at a time, hence `@unchecked`.
+    private struct IdleHasher: @unchecked Sendable { let hasher: PDQHasher }
 
     /// The reference's text format: one `frameNumber,quality,hash,timestamp` line per frame,
     /// the timestamp with three decimals.

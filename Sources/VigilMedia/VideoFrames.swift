@@ -1,5 +1,6 @@
 import CFFmpeg
 import Foundation
+import Synchronization
 
 /// Limits on a video, checked before and during decoding (pixel and byte limits come from `MediaLimits`).
 public struct VideoLimits: Sendable, Equatable {
@@ -45,6 +46,8 @@ public final class VideoFrames {
     /// Leave unsampled non-reference H.264 frames undecoded (`SkipPlan`); the sampled frames
     /// and their indices are the same either way.
     public var skipUnsampledFrames = true
+    /// How many independently decoded runs the last decode used (1: one decoder throughout).
+    public private(set) var concurrentRuns = 1
 
     /// Opens `data` (any container FFmpeg demuxes) and prepares its first video stream's decoder.
     public init(_ data: [UInt8], limits: MediaLimits = .default, videoLimits: VideoLimits = .default)
@@ -89,103 +92,174 @@ public final class VideoFrames {
     /// Returns the number of frames decoded.
     @discardableResult
     public func decode(every frameMod: Int, _ body: (_ index: Int, _ image: RGBImage) -> Void) throws(MediaError) -> Int {
+        try decode(every: frameMod, workers: 1, body)
+    }
+
+    /// As `decode(every:_:)`, with the work spread over up to `workers` threads where the stream
+    /// allows it: a planned H.264 stream (see `SkipPlan`) is cut before its IDR frames — no frame
+    /// after an IDR refers to one before it, and every frame before it is output before it — and
+    /// the pieces are decoded concurrently, each by a single-threaded decoder of its own, with the
+    /// same pixels. `body` then runs on those threads, concurrently, frames in no particular order.
+    @discardableResult
+    public func decodeConcurrently(
+        every frameMod: Int, workers: Int, _ body: @Sendable (_ index: Int, _ image: RGBImage) -> Void
+    ) throws(MediaError) -> Int {
+        try decode(every: frameMod, workers: workers, body)
+    }
+
+    private func decode(every frameMod: Int, workers: Int, _ body: (Int, RGBImage) -> Void) throws(MediaError) -> Int {
         guard let format, let codec, let scaler else { throw MediaError(.corrupt, "video is already closed") }
         let step = max(frameMod, 1)
         let deadline = ContinuousClock.now + .milliseconds(Int64(videoLimits.maxDecodeSeconds * 1000))
         let maxByDuration = Int(min(videoLimits.maxDurationSeconds * max(info.framesPerSecond, 1), Double(Int32.max)))
         let frameLimit = min(videoLimits.maxFrames, maxByDuration)
-        guard let packet = av_packet_alloc() else { throw MediaError(.tooLarge, "out of memory allocating a packet") }
-        var packetRef: UnsafeMutablePointer<AVPacket>? = packet
-        defer { av_packet_free(&packetRef) }
+        concurrentRuns = 1
+        let converter = try RGBConverter(scaler: scaler, width: info.width, height: info.height, owned: false)
         guard let frame = av_frame_alloc() else { throw MediaError(.tooLarge, "out of memory allocating a frame") }
         var frameRef: UnsafeMutablePointer<AVFrame>? = frame
         defer { av_frame_free(&frameRef) }
-        let width = info.width
-        let height = info.height
-        let sourceHeight = codec.pointee.height
-        let rowBytes = width * 3
-        guard let target = av_malloc(rowBytes * height)?.assumingMemoryBound(to: UInt8.self) else {
-            throw MediaError(.tooLarge, "out of memory allocating a \(width)×\(height) frame")
-        }
-        defer { av_free(target) }
         var decoded = 0
-        // In the planned path, a frame's index is its presentation rank (see `SkipPlan`).
-        var rank: [Int64: Int]?
-
-        func receiveAll() throws(MediaError) {
-            while true {
-                let err = avcodec_receive_frame(codec, frame)
-                if err == vigil_averror_eagain() || err == vigil_averror_eof() { return }
-                guard err >= 0 else { throw MediaError(.corrupt, "video stream is corrupt (a frame failed to decode)") }
-                var index = decoded
-                if let rank {
-                    guard let r = rank[frame.pointee.pts] else {
-                        throw MediaError(.corrupt, "video stream is corrupt (a frame has no known timestamp)")
-                    }
-                    index = r
-                }
-                decoded += 1
-                guard decoded <= frameLimit else {
-                    throw MediaError(
-                        .tooLarge,
-                        "video has more than \(frameLimit) frames (limits: \(videoLimits.maxFrames) frames, \(videoLimits.maxDurationSeconds) s)"
-                    )
-                }
-                if index % step == 0 {
-                    guard frame.pointee.width == codec.pointee.width, frame.pointee.height == codec.pointee.height else {
-                        throw MediaError(.corrupt, "video changes its frame size mid-stream")
-                    }
-                    var src: [UnsafePointer<UInt8>?] = [
-                        UnsafePointer(frame.pointee.data.0), UnsafePointer(frame.pointee.data.1),
-                        UnsafePointer(frame.pointee.data.2), UnsafePointer(frame.pointee.data.3),
-                    ]
-                    var srcStride: [Int32] = [
-                        frame.pointee.linesize.0, frame.pointee.linesize.1, frame.pointee.linesize.2,
-                        frame.pointee.linesize.3,
-                    ]
-                    var dst: [UnsafeMutablePointer<UInt8>?] = [target, nil, nil, nil]
-                    var dstStride: [Int32] = [Int32(rowBytes), 0, 0, 0]
-                    sws_scale(scaler, &src, &srcStride, 0, sourceHeight, &dst, &dstStride)
-                    let pixels = [UInt8](UnsafeBufferPointer(start: target, count: rowBytes * height))
-                    body(index, RGBImage(width: width, height: height, pixels: pixels))
-                }
-                av_frame_unref(frame)
-            }
-        }
-
-        func send(_ packet: UnsafeMutablePointer<AVPacket>) throws(MediaError) {
-            guard ContinuousClock.now < deadline else {
-                throw MediaError(.tooLarge, "video took longer than \(videoLimits.maxDecodeSeconds) s to decode")
-            }
-            guard avcodec_send_packet(codec, packet) >= 0 else {
-                throw MediaError(.corrupt, "video stream is corrupt (the decoder rejected a packet)")
-            }
-            try receiveAll()
-        }
+        let over = MediaError(
+            .tooLarge,
+            "video has more than \(frameLimit) frames (limits: \(videoLimits.maxFrames) frames, \(videoLimits.maxDurationSeconds) s)"
+        )
 
         if skipUnsampledFrames, streamIndex == 0, let lengthSize = SkipPlan.avcLengthSize(codec) {
             var plan = try SkipPlan.read(format, stream: streamIndex, limit: frameLimit, deadline: deadline)
             defer { plan.release() }
-            rank = plan.rank(step: step, lengthSize: lengthSize)
-            for (i, packet) in plan.packets.enumerated() where !plan.skip[i] { try send(packet) }
+            // In the planned path, a frame's index is its presentation rank.
+            let rank = plan.rank(step: step, lengthSize: lengthSize)
+            if let rank, workers > 1, let pieces = plan.pieces(lengthSize: lengthSize, atMost: workers * 4), pieces.count > 1 {
+                let parameters = format.pointee.streams[streamIndex]!.pointee.codecpar!
+                concurrentRuns = pieces.count
+                try decodePieces(
+                    pieces, of: plan, rank: rank, step: step, parameters: parameters, workers: workers, deadline: deadline, body)
+                return plan.packets.count
+            }
+            for (i, packet) in plan.packets.enumerated() where !plan.skip[i] {
+                try Self.send(packet, to: codec, frame: frame, deadline: deadline, limits: videoLimits) {
+                    frame throws(MediaError) in
+                    let index = try Self.index(of: frame, rank: rank, decoded: decoded)
+                    decoded += 1
+                    guard decoded <= frameLimit else { throw over }
+                    if index % step == 0 { body(index, try converter.convert(frame, codec: codec)) }
+                }
+            }
             // Stream 0: drained at the end, as below.
-            if avcodec_send_packet(codec, nil) >= 0 { try receiveAll() }
+            try Self.send(nil, to: codec, frame: frame, deadline: deadline, limits: videoLimits) { frame throws(MediaError) in
+                let index = try Self.index(of: frame, rank: rank, decoded: decoded)
+                decoded += 1
+                guard decoded <= frameLimit else { throw over }
+                if index % step == 0 { body(index, try converter.convert(frame, codec: codec)) }
+            }
             guard decoded > 0 else { throw MediaError(.empty, "video has no decodable frames") }
             return rank == nil ? decoded : plan.packets.count
         }
 
+        guard let packet = av_packet_alloc() else { throw MediaError(.tooLarge, "out of memory allocating a packet") }
+        var packetRef: UnsafeMutablePointer<AVPacket>? = packet
+        defer { av_packet_free(&packetRef) }
+        func handle(_ frame: UnsafeMutablePointer<AVFrame>) throws(MediaError) {
+            let index = decoded
+            decoded += 1
+            guard decoded <= frameLimit else { throw over }
+            if index % step == 0 { body(index, try converter.convert(frame, codec: codec)) }
+        }
         while av_read_frame(format, packet) == 0 {
             defer { av_packet_unref(packet) }
             guard Int(packet.pointee.stream_index) == streamIndex else { continue }
-            try send(packet)
+            try Self.send(packet, to: codec, frame: frame, deadline: deadline, limits: videoLimits, handle)
         }
         if streamIndex == 0 {
             // The reference re-sends its emptied packet, which drains the decoder only when
             // the video is stream 0; matching that keeps the same set of frames.
-            if avcodec_send_packet(codec, nil) >= 0 { try receiveAll() }
+            try Self.send(nil, to: codec, frame: frame, deadline: deadline, limits: videoLimits, handle)
         }
         guard decoded > 0 else { throw MediaError(.empty, "video has no decodable frames") }
         return decoded
+    }
+
+    /// A frame's index: its presentation rank when planned, else its place in output order.
+    private static func index(
+        of frame: UnsafeMutablePointer<AVFrame>, rank: [Int64: Int]?, decoded: Int
+    ) throws(MediaError) -> Int {
+        guard let rank else { return decoded }
+        guard let r = rank[frame.pointee.pts] else {
+            throw MediaError(.corrupt, "video stream is corrupt (a frame has no known timestamp)")
+        }
+        return r
+    }
+
+    /// Sends `packet` (nil: drain) after checking the deadline, then hands `handle` every frame
+    /// the decoder has ready. A drain the decoder refuses (already drained) is not an error.
+    private static func send(
+        _ packet: UnsafeMutablePointer<AVPacket>?, to codec: UnsafeMutablePointer<AVCodecContext>,
+        frame: UnsafeMutablePointer<AVFrame>, deadline: ContinuousClock.Instant, limits: VideoLimits,
+        _ handle: (UnsafeMutablePointer<AVFrame>) throws(MediaError) -> Void
+    ) throws(MediaError) {
+        if let packet {
+            guard ContinuousClock.now < deadline else {
+                throw MediaError(.tooLarge, "video took longer than \(limits.maxDecodeSeconds) s to decode")
+            }
+            guard avcodec_send_packet(codec, packet) >= 0 else {
+                throw MediaError(.corrupt, "video stream is corrupt (the decoder rejected a packet)")
+            }
+        } else if avcodec_send_packet(codec, nil) < 0 {
+            return
+        }
+        while true {
+            let err = avcodec_receive_frame(codec, frame)
+            if err == vigil_averror_eagain() || err == vigil_averror_eof() { return }
+            guard err >= 0 else { throw MediaError(.corrupt, "video stream is corrupt (a frame failed to decode)") }
+            defer { av_frame_unref(frame) }
+            try handle(frame)
+        }
+    }
+
+    /// Decodes `pieces` of the planned packets concurrently, each with a decoder and scaler of
+    /// its own, and drained at its end.
+    private func decodePieces(
+        _ pieces: [Range<Int>], of plan: SkipPlan, rank: [Int64: Int], step: Int,
+        parameters: UnsafeMutablePointer<AVCodecParameters>, workers: Int, deadline: ContinuousClock.Instant,
+        _ body: (Int, RGBImage) -> Void
+    ) throws(MediaError) {
+        let (width, height, limits) = (info.width, info.height, videoLimits)
+        let next = Mutex(0)
+        let failure = Mutex<MediaError?>(nil)
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedBox((plan: plan, parameters: parameters, body: body))
+            DispatchQueue.concurrentPerform(iterations: min(workers, pieces.count)) { _ in
+                do throws(MediaError) {
+                    let (plan, parameters, body) = shared.value
+                    let decoder = try PieceDecoder(parameters: parameters, width: width, height: height)
+                    while failure.withLock({ $0 == nil }) {
+                        let p = next.withLock { n in
+                            defer { n += 1 }
+                            return n
+                        }
+                        guard p < pieces.count else { return }
+                        for i in pieces[p] where !plan.skip[i] {
+                            try Self.send(
+                                plan.packets[i], to: decoder.codec, frame: decoder.frame, deadline: deadline, limits: limits
+                            ) {
+                                frame throws(MediaError) in
+                                let index = try Self.index(of: frame, rank: rank, decoded: 0)
+                                if index % step == 0 { body(index, try decoder.converter.convert(frame, codec: decoder.codec)) }
+                            }
+                        }
+                        try Self.send(nil, to: decoder.codec, frame: decoder.frame, deadline: deadline, limits: limits) {
+                            frame throws(MediaError) in
+                            let index = try Self.index(of: frame, rank: rank, decoded: 0)
+                            if index % step == 0 { body(index, try decoder.converter.convert(frame, codec: decoder.codec)) }
+                        }
+                        avcodec_flush_buffers(decoder.codec)
+                    }
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     /// Skipping work the reference does: for H.264 (length-prefixed NAL units) in stream 0,
@@ -255,28 +329,77 @@ public final class VideoFrames {
 
         /// Whether every NAL unit is a non-IDR slice (or SEI, AUD, filler) with nal_ref_idc 0.
         static func disposable(_ packet: UnsafeMutablePointer<AVPacket>, lengthSize: Int) -> Bool {
+            var slices = 0
+            let wellFormed = forEachNAL(packet, lengthSize: lengthSize) { header in
+                switch header & 0x1F {
+                case 1:
+                    guard header & 0x60 == 0 else { return false }
+                    slices += 1
+                    return true
+                case 6, 9, 12: return true
+                default: return false
+                }
+            }
+            return wellFormed && slices > 0
+        }
+
+        /// Calls `body` with each NAL unit's header byte while it returns true; false when it
+        /// returned false or the packet is not well-formed length-prefixed NAL units.
+        static func forEachNAL(
+            _ packet: UnsafeMutablePointer<AVPacket>, lengthSize: Int, _ body: (UInt8) -> Bool
+        ) -> Bool {
             guard let data = packet.pointee.data else { return false }
             let size = Int(packet.pointee.size)
             var offset = 0
-            var slices = 0
             while offset < size {
                 guard offset + lengthSize < size else { return false }
                 var length = 0
                 for k in 0..<lengthSize { length = length << 8 | Int(data[offset + k]) }
                 offset += lengthSize
-                guard length > 0, length <= size - offset else { return false }
-                let header = data[offset]
-                let type = header & 0x1F
-                switch type {
-                case 1:
-                    guard header & 0x60 == 0 else { return false }
-                    slices += 1
-                case 6, 9, 12: break
-                default: return false
-                }
+                guard length > 0, length <= size - offset, body(data[offset]) else { return false }
                 offset += length
             }
-            return slices > 0
+            return true
+        }
+
+        /// Independent runs of packets, in decode order, for concurrent decoding: cut before
+        /// every packet holding an IDR slice, merged into at most `limit` runs of similar work.
+        /// Nil when there is no cut, or a parameter set (SPS/PPS) sits in a packet without an
+        /// IDR slice (a later run might need it; avcC's sets reach every decoder).
+        func pieces(lengthSize: Int, atMost limit: Int) -> [Range<Int>]? {
+            var cuts: [Int] = [0]
+            for (i, packet) in packets.enumerated() {
+                var idr = false, parameters = false
+                guard
+                    Self.forEachNAL(
+                        packet, lengthSize: lengthSize,
+                        { header in
+                            switch header & 0x1F {
+                            case 5: idr = true
+                            case 7, 8: parameters = true
+                            default: break
+                            }
+                            return true
+                        })
+                else { return nil }
+                if parameters && !idr { return nil }
+                if idr && i > 0 { cuts.append(i) }
+            }
+            guard cuts.count > 1, limit > 1 else { return nil }
+            cuts.append(packets.count)
+            // Work = packets sent to the decoder; runs are closed once they reach total / limit.
+            let work = skip.lazy.filter { !$0 }.count
+            let target = max(1, work / limit)
+            var pieces: [Range<Int>] = [], start = 0, load = 0
+            for k in 1..<cuts.count {
+                load += (cuts[k - 1]..<cuts[k]).lazy.filter { !skip[$0] }.count
+                if load >= target || k == cuts.count - 1 {
+                    pieces.append(start..<cuts[k])
+                    start = cuts[k]
+                    load = 0
+                }
+            }
+            return pieces
         }
 
         mutating func release() {
@@ -286,6 +409,98 @@ public final class VideoFrames {
             }
             packets = []
         }
+    }
+
+    /// Converts decoded frames to RGB24 at the stream's size through a swscale context; one
+    /// per thread (a scaler is not thread-safe).
+    private final class RGBConverter {
+        let scaler: OpaquePointer
+        let owned: Bool
+        let width: Int, height: Int
+        let target: UnsafeMutablePointer<UInt8>
+
+        init(scaler: OpaquePointer, width: Int, height: Int, owned: Bool) throws(MediaError) {
+            guard let target = av_malloc(width * 3 * height)?.assumingMemoryBound(to: UInt8.self) else {
+                if owned { sws_freeContext(scaler) }
+                throw MediaError(.tooLarge, "out of memory allocating a \(width)×\(height) frame")
+            }
+            (self.scaler, self.owned, self.width, self.height, self.target) = (scaler, owned, width, height, target)
+        }
+
+        deinit {
+            av_free(target)
+            if owned { sws_freeContext(scaler) }
+        }
+
+        func convert(
+            _ frame: UnsafeMutablePointer<AVFrame>, codec: UnsafeMutablePointer<AVCodecContext>
+        ) throws(MediaError) -> RGBImage {
+            guard frame.pointee.width == codec.pointee.width, frame.pointee.height == codec.pointee.height else {
+                throw MediaError(.corrupt, "video changes its frame size mid-stream")
+            }
+            var src: [UnsafePointer<UInt8>?] = [
+                UnsafePointer(frame.pointee.data.0), UnsafePointer(frame.pointee.data.1),
+                UnsafePointer(frame.pointee.data.2), UnsafePointer(frame.pointee.data.3),
+            ]
+            var srcStride: [Int32] = [
+                frame.pointee.linesize.0, frame.pointee.linesize.1, frame.pointee.linesize.2, frame.pointee.linesize.3,
+            ]
+            let rowBytes = width * 3
+            var dst: [UnsafeMutablePointer<UInt8>?] = [target, nil, nil, nil]
+            var dstStride: [Int32] = [Int32(rowBytes), 0, 0, 0]
+            sws_scale(scaler, &src, &srcStride, 0, codec.pointee.height, &dst, &dstStride)
+            return RGBImage(
+                width: width, height: height, pixels: [UInt8](UnsafeBufferPointer(start: target, count: rowBytes * height)))
+        }
+    }
+
+    /// A single-threaded decoder, frame and converter for one thread of `decodePieces`.
+    private final class PieceDecoder {
+        let codec: UnsafeMutablePointer<AVCodecContext>
+        let frame: UnsafeMutablePointer<AVFrame>
+        let converter: RGBConverter
+
+        init(parameters: UnsafeMutablePointer<AVCodecParameters>, width: Int, height: Int) throws(MediaError) {
+            guard let decoder = avcodec_find_decoder(parameters.pointee.codec_id), let codec = avcodec_alloc_context3(decoder)
+            else { throw MediaError(.tooLarge, "out of memory opening the video decoder") }
+            var context: UnsafeMutablePointer<AVCodecContext>? = codec
+            var frame = av_frame_alloc()
+            var scaler: OpaquePointer?
+            do throws(MediaError) {
+                guard avcodec_parameters_to_context(codec, parameters) >= 0, frame != nil else {
+                    throw MediaError(.corrupt, "video decoder cannot be opened for this stream")
+                }
+                codec.pointee.thread_count = 1
+                guard avcodec_open2(codec, decoder, nil) >= 0 else {
+                    throw MediaError(.corrupt, "video decoder cannot be opened for this stream")
+                }
+                scaler = sws_getContext(
+                    codec.pointee.width, codec.pointee.height, codec.pointee.pix_fmt, Int32(width), Int32(height),
+                    AV_PIX_FMT_RGB24, vigil_sws_area(), nil, nil, nil)
+                guard let scaler else { throw MediaError(.unsupportedFormat, "video pixel format cannot be converted to RGB") }
+                converter = try RGBConverter(scaler: scaler, width: width, height: height, owned: true)
+            } catch {
+                av_frame_free(&frame)
+                avcodec_free_context(&context)
+                throw error
+            }
+            self.codec = codec
+            self.frame = frame!
+        }
+
+        deinit {
+            var f: UnsafeMutablePointer<AVFrame>? = frame
+            av_frame_free(&f)
+            var c: UnsafeMutablePointer<AVCodecContext>? = codec
+            avcodec_free_context(&c)
+        }
+    }
+
+    /// Hands non-Sendable FFmpeg state to `decodePieces`' threads, which only read it (packets,
+    /// skip marks, codec parameters) or call a body the caller declared `@Sendable`.
+    private struct UncheckedBox<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
     }
 
     private struct OpenState {

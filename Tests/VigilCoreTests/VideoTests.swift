@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VigilCore
 import VigilHashing
@@ -76,6 +77,25 @@ struct VPDQConformance {
             text.split(separator: "\n").map { line in line.split(separator: ",").enumerated().filter { $0.0 != 2 }.map(\.1) }
         }
         #expect(columns(VPDQ.text(frames)) == columns(expected.text))
+    }
+
+    @Test(
+        "decoding the runs between IDR frames concurrently gives the serial decode's frames and pixels",
+        arguments: VideoCorpus.names)
+    func concurrentDecodeEqualsSerial(_ name: String) throws {
+        let bytes = try #require(FileManager.default.contents(atPath: VideoCorpus.directory! + "/videos/" + name))
+        var serial: [Int: [UInt8]] = [:]
+        let serialVideo = try VideoFrames([UInt8](bytes))
+        let serialCount = try serialVideo.decode(every: 7) { index, image in serial[index] = image.pixels }
+        let concurrent = Mutex([Int: [UInt8]]())
+        let video = try VideoFrames([UInt8](bytes))
+        let count = try video.decodeConcurrently(every: 7, workers: 2) { index, image in
+            concurrent.withLock { $0[index] = image.pixels }
+        }
+        #expect(count == serialCount)
+        #expect(concurrent.withLock { $0 } == serial)
+        #expect(serialVideo.concurrentRuns == 1)
+        if name == "shapes-idr20-30.mp4" { #expect(video.concurrentRuns > 1) }
     }
 
     @Test("hostile files get a clear error and no vPDQ", arguments: VideoCorpus.hostile)

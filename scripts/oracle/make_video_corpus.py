@@ -60,6 +60,11 @@ def conformance(videos: Path) -> None:
     # Variable frame rate: every third frame is held half a frame longer.
     ffmpeg(*shapes("320x240", "25", 6, 13, post=",setpts='(N+floor(N/3)*0.5)/(25*TB)'"), "-fps_mode", "vfr", *x264, str(videos / "shapes-vfr.mkv"))
     ffmpeg("-f", "lavfi", "-i", "testsrc2=duration=3:size=160x120:rate=10", "-vf", "split[a][b];[a]palettegen[p];[b][p]paletteuse", str(videos / "testsrc2-10.gif"))
+    # Many IDR frames (every 20 frames, off the 30-frame sampling grid), and an open GOP (I frames
+    # that are not IDR): Vigil decodes the runs between IDR frames concurrently.
+    ffmpeg(*shapes("320x240", "30", 8, 17), *x264, "-g", "20", "-keyint_min", "20", str(videos / "shapes-idr20-30.mp4"))
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=duration=6:size=320x240:rate=30", *x264, "-x264-params", "keyint=45:open-gop=1",
+           str(videos / "testsrc2-open-gop.mp4"))
     # The video track is stream 1 (after an audio track): the reference does not drain the decoder then.
     ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=5", "-f", "lavfi", "-i", "testsrc=duration=5:size=320x240:rate=29.97",
            "-map", "0:a", "-map", "1:v", *x264, "-c:a", "aac", str(videos / "audio-first-2997.mp4"))
