@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "VigilReporting",
             dependencies: [
-                "VigilStore",
+                "VigilIndex", "VigilStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -206,7 +206,7 @@ let package = Package(
         .target(
             name: "VigilTakedown",
             dependencies: [
-                "VigilCore", "VigilStore", "VigilHashing",
+                "VigilCore", "VigilStore", "VigilHashing", "VigilIndex",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import VigilIndex
 
 /// Writes `<report>` and `<fileDetails>` with the elements in the order of NCMEC's schema
 /// sequences (NCMEC answers out-of-order elements with 4100). Every text is escaped; characters
@@ -99,28 +100,6 @@ public enum CyberTipXML {
         xml.leaf("possibleProxy", event.possibleProxy.map { String($0) })
         xml.close("ipCaptureEvent")
     }
-
-    /// Escapes text for element content and attribute values.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                let v = scalar.value
-                let allowed =
-                    v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v)
-                    || (0x10000...0x10FFFF).contains(v)
-                out.unicodeScalars.append(allowed ? scalar : "\u{FFFD}")
-            }
-        }
-        return out
-    }
 }
 
 /// A minimal writer: no namespaces, one element per line, omitted optionals.
@@ -145,7 +124,7 @@ struct XMLBuilder {
     /// Nothing when `value` is nil or blank.
     mutating func leaf(_ name: String, _ value: String?, attributes: [(String, String)] = []) {
         guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return }
-        let attrs = attributes.map { " \($0.0)=\"\(CyberTipXML.escape($0.1))\"" }.joined()
-        text += "\(indent)<\(name)\(attrs)>\(CyberTipXML.escape(value))</\(name)>\n"
+        let attrs = attributes.map { " \($0.0)=\"\(MarkupText.escape($0.1))\"" }.joined()
+        text += "\(indent)<\(name)\(attrs)>\(MarkupText.escape(value))</\(name)>\n"
     }
 }

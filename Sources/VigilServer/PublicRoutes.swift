@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import VigilCore
+import VigilIndex
 import VigilStore
 import VigilTakedown
 
@@ -60,7 +61,7 @@ struct PublicRoutes: Sendable {
                     Self.page(
                         "Report received",
                         "<h1>Thank you</h1><p id=\"received\">Your report was received (reference <code>"
-                            + TransparencyReport.escape(reference)
+                            + MarkupText.escape(reference)
                             + "</code>). An analyst reviews it; nothing you sent is shown to anyone else.</p>"),
                     status: .accepted)
             } catch let error as APIError where !wantsJSON {
@@ -159,7 +160,7 @@ struct PublicRoutes: Sendable {
     }
 
     private func formPage(message: String?) -> String {
-        let error = message.map { "<p class=\"error\" id=\"error\">\(TransparencyReport.escape($0))</p>" } ?? ""
+        let error = message.map { "<p class=\"error\" id=\"error\">\(MarkupText.escape($0))</p>" } ?? ""
         return Self.page(
             "Report a URL",
             """
@@ -167,7 +168,7 @@ struct PublicRoutes: Sendable {
             <p>Give the address (URL) where you saw it. <strong>Do not upload, copy or send the material itself.</strong>
             Reports are reviewed by trained analysts, who ask the host to remove it.</p>\(error)
             <form id="report-form" method="post" action="/report">
-            <input type="hidden" name="challenge" value="\(TransparencyReport.escape(work.challenge()))">
+            <input type="hidden" name="challenge" value="\(MarkupText.escape(work.challenge()))">
             <input type="hidden" name="pow" value="">
             <label>URL <input name="url" type="url" required maxlength="\(settings.maxURLBytes)"></label>
             <label>What did you see? (optional) <textarea name="description" maxlength="\(settings.maxDescriptionBytes)"></textarea></label>
@@ -179,7 +180,7 @@ struct PublicRoutes: Sendable {
 
     static func page(_ title: String, _ body: String) -> String {
         """
-        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(TransparencyReport.escape(title)) · Vigil</title>
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(MarkupText.escape(title)) · Vigil</title>
         <link rel="stylesheet" href="/public/vigil.css"></head><body><main>\(body)</main></body></html>
 
         """

@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilIndex
 import VigilStore
 
 /// The transparency report as JSON, text and HTML (charts as server-rendered inline SVG, no
@@ -96,8 +97,8 @@ extension TransparencyReport {
         let t = totals
         var body = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Transparency · Vigil</title>
-            <link rel="stylesheet" href="\(Self.escape(stylesheet))"></head><body><main>
-            <h1>Transparency report</h1><p>Monthly aggregate numbers (UTC); no content and no hash lists. Generated \(Self.escape(generatedAt)).</p>
+            <link rel="stylesheet" href="\(MarkupText.escape(stylesheet))"></head><body><main>
+            <h1>Transparency report</h1><p>Monthly aggregate numbers (UTC); no content and no hash lists. Generated \(MarkupText.escape(generatedAt)).</p>
             <table id="totals"><tr><th>Scans</th><th>Human-confirmed</th><th>Reports filed</th><th>Notices sent</th>
             <th>Removed</th><th>Median time to removal</th><th>p90 time to removal</th><th>Reviewer reveals</th></tr>
             <tr><td>\(t.scans)</td><td>\(t.confirmed)</td><td>\(t.reportsFiled)</td><td>\(t.noticesSent)</td><td>\(t.removals.count)</td>
@@ -115,14 +116,15 @@ extension TransparencyReport {
         ]
         for (id, title, value) in series {
             body +=
-                "<section><h2>\(Self.escape(title))</h2>" + Self.barChart(id: id, months.map { ($0.month, value($0)) })
+                "<section><h2>\(MarkupText.escape(title))</h2>" + Self.barChart(id: id, months.map { ($0.month, value($0)) })
                 + "</section>"
         }
         body +=
             "<h2>False-positive rate by bank</h2><table id=\"banks\"><tr><th>Bank</th><th>Confirmed</th><th>False positives</th><th>Rate</th></tr>"
         for b in banks {
             let rate = b.falsePositiveRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
-            body += "<tr><td>\(Self.escape(b.bank))</td><td>\(b.confirmed)</td><td>\(b.falsePositives)</td><td>\(rate)</td></tr>"
+            body +=
+                "<tr><td>\(MarkupText.escape(b.bank))</td><td>\(b.confirmed)</td><td>\(b.falsePositives)</td><td>\(rate)</td></tr>"
         }
         body += "</table><p><a href=\"/v1/transparency\">These numbers as JSON</a></p></main></body></html>\n"
         return body
@@ -134,26 +136,25 @@ extension TransparencyReport {
         let maximum = max(points.map(\.1).max() ?? 0, 0)
         let slot = Double(width) / Double(max(points.count, 1))
         var svg =
-            "<svg id=\"chart-\(escape(id))\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" "
-            + "viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(escape(id)) by month\">"
+            "<svg id=\"chart-\(MarkupText.escape(id))\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" "
+            + "viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(MarkupText.escape(id)) by month\">"
         for (i, (label, value)) in points.enumerated() {
             let h = maximum > 0 ? Double(height - top - bottom) * value / maximum : 0
             let x = Double(i) * slot + slot * 0.15
             let y = Double(height - bottom) - h
             let shown = value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
             svg += "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(slot * 0.7))\" height=\"\(fmt(h))\" fill=\"#3b6ea5\">"
-            svg += "<title>\(escape(label)): \(shown)</title></rect>"
+            svg += "<title>\(MarkupText.escape(label)): \(shown)</title></rect>"
             svg +=
                 "<text x=\"\(fmt(x + slot * 0.35))\" y=\"\(fmt(max(Double(top) - 2, y - 3)))\" font-size=\"10\" text-anchor=\"middle\">\(shown)</text>"
             svg +=
-                "<text x=\"\(fmt(x + slot * 0.35))\" y=\"\(height - 6)\" font-size=\"9\" text-anchor=\"middle\">\(escape(String(label.suffix(5))))</text>"
+                "<text x=\"\(fmt(x + slot * 0.35))\" y=\"\(height - 6)\" font-size=\"9\" text-anchor=\"middle\">\(MarkupText.escape(String(label.suffix(5))))</text>"
         }
         return svg + "</svg>"
     }
 
     private static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    public static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }
 
 extension String {

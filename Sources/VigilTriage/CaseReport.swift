@@ -273,5 +273,5 @@ public struct CaseReport: Sendable {
         return svg + "</svg></figure>"
     }
 
-    static func html(_ text: String) -> String { HTMLText.escape(text) }
+    static func html(_ text: String) -> String { MarkupText.escape(text) }
 }

@@ -68,7 +68,7 @@ struct XMLTests {
             #expect(Self.children(of: "fileDetails", in: xml) == expected)
             #expect(xml.contains("<fileViewedByEsp>\(i == 0)</fileViewedByEsp>"))
             #expect(xml.contains(#"<originalFileHash hashType="MD5">\#(file.md5)</originalFileHash>"#))
-            #expect(xml.contains("<originalFileName>pic \(i) &lt;&quot;&amp;&apos;&gt;.png</originalFileName>"))
+            #expect(xml.contains("<originalFileName>pic \(i) &lt;&quot;&amp;&#39;&gt;.png</originalFileName>"))
         }
         let annotated = try CyberTipXML.fileDetails(reportID: "1", fileID: "f", file: report.files[1])
         // Listed viral-first in the draft; written in the schema's sequence order.
