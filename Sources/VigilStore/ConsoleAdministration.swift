@@ -17,16 +17,30 @@ public enum RevealKind: String, Sendable, CaseIterable {
     case playback
 }
 
+/// Who changes a console user: an admin signed in to the console, or the operator of the command
+/// line (`vigil users …`), who holds the data directory and so the whole store.
+public enum UserAdministrator: Sendable, Equatable {
+    case console(ConsoleUser)
+    case commandLine(actor: String)
+
+    var actor: String {
+        switch self {
+        case .console(let user): user.actor
+        case .commandLine(let actor): actor
+        }
+    }
+}
+
 /// User administration (admins only, every change audited and attributed) and video playback
 /// reveals. Changes that end a user's access also end their sessions.
 public protocol ConsoleAdministration: Sendable {
     func consoleUserStates() throws(StoreError) -> [ConsoleUserState]
     /// Disables or re-enables a user; disabling ends their sessions. An admin cannot disable themselves.
-    func setUserDisabled(name: String, disabled: Bool, by admin: ConsoleUser) throws(StoreError)
+    func setUserDisabled(name: String, disabled: Bool, by admin: UserAdministrator) throws(StoreError)
     /// Replaces a user's password hash, clears the lockout and ends their sessions.
-    func resetPassword(name: String, passwordHash: String, by admin: ConsoleUser) throws(StoreError)
+    func resetPassword(name: String, passwordHash: String, by admin: UserAdministrator) throws(StoreError)
     /// Clears a lockout and the failure count.
-    func unlockUser(name: String, by admin: ConsoleUser) throws(StoreError)
+    func unlockUser(name: String, by admin: UserAdministrator) throws(StoreError)
     /// Counts a deliberate playback of a video item, like a reveal; refuses past the cap, and
     /// unless `user` revealed the item within the last `revealWindow` seconds.
     func recordPlayback(itemID: String, user: ConsoleUser, dailyCap: Int, revealWindow: Double, now: Double)
@@ -57,10 +71,10 @@ extension SQLiteBankStore: ConsoleAdministration {
 
     /// Runs an admin's change to the named user in one transaction with its audit entry.
     private func userChange(
-        _ name: String, by admin: ConsoleUser, action: String, detail: String = "{}",
+        _ name: String, by admin: UserAdministrator, action: String, detail: String = "{}",
         _ body: (Database, _ userID: Int64) throws -> Void
     ) throws(StoreError) {
-        guard admin.role == .admin else { throw StoreError(.forbidden, "only admins manage users") }
+        if case .console(let user) = admin, user.role != .admin { throw StoreError(.forbidden, "only admins manage users") }
         let at = Timestamp.now()
         try write { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM console_user WHERE name = ?", arguments: [name]) else {
@@ -72,15 +86,17 @@ extension SQLiteBankStore: ConsoleAdministration {
         }
     }
 
-    public func setUserDisabled(name: String, disabled: Bool, by admin: ConsoleUser) throws(StoreError) {
-        if disabled, name == admin.name { throw StoreError(.invalid, "you cannot disable your own account") }
+    public func setUserDisabled(name: String, disabled: Bool, by admin: UserAdministrator) throws(StoreError) {
+        if disabled, case .console(let user) = admin, name == user.name {
+            throw StoreError(.invalid, "you cannot disable your own account")
+        }
         try userChange(name, by: admin, action: disabled ? "user.disable" : "user.enable") { db, id in
             try db.execute(sql: "UPDATE console_user SET disabled = ? WHERE id = ?", arguments: [disabled, id])
             if disabled { try db.execute(sql: "DELETE FROM console_session WHERE user_id = ?", arguments: [id]) }
         }
     }
 
-    public func resetPassword(name: String, passwordHash: String, by admin: ConsoleUser) throws(StoreError) {
+    public func resetPassword(name: String, passwordHash: String, by admin: UserAdministrator) throws(StoreError) {
         try userChange(name, by: admin, action: "user.password_reset") { db, id in
             try db.execute(
                 sql: "UPDATE console_user SET password = ?, failed_logins = 0, locked_until = 0 WHERE id = ?",
@@ -89,7 +105,7 @@ extension SQLiteBankStore: ConsoleAdministration {
         }
     }
 
-    public func unlockUser(name: String, by admin: ConsoleUser) throws(StoreError) {
+    public func unlockUser(name: String, by admin: UserAdministrator) throws(StoreError) {
         try userChange(name, by: admin, action: "user.unlock") { db, id in
             try db.execute(sql: "UPDATE console_user SET failed_logins = 0, locked_until = 0 WHERE id = ?", arguments: [id])
         }

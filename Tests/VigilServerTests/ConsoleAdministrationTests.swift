@@ -234,6 +234,27 @@ func consoleUserManagement() async throws {
     #expect(try server.store.verifyAudit().intact)
 }
 
+@Test(
+    "the command line's operator disables, enables, unlocks and resets users, audited as cli:USER; a lead in the console cannot")
+func commandLineUserAdministration() throws {
+    let server = try ConsoleServer()
+    let store = server.store
+    let operatorRole = UserAdministrator.commandLine(actor: "cli:ops")
+    let alice = try #require(try store.consoleUsers().first { $0.name == "alice" })
+    let lead = try #require(try store.consoleUsers().first { $0.role == .lead })
+    #expect(throws: StoreError.self) { try store.setUserDisabled(name: "alice", disabled: true, by: .console(lead)) }
+    _ = try store.createSession(userID: alice.id, lifetime: 3_600, now: Date().timeIntervalSince1970)
+    try store.setUserDisabled(name: "alice", disabled: true, by: operatorRole)
+    #expect(try store.consoleUserStates().first { $0.user.name == "alice" }?.user.disabled == true)
+    try store.setUserDisabled(name: "alice", disabled: false, by: operatorRole)
+    try store.unlockUser(name: "alice", by: operatorRole)
+    try store.resetPassword(name: "alice", passwordHash: "scrypt$new", by: operatorRole)
+    #expect(throws: StoreError.self) { try store.unlockUser(name: "nobody", by: operatorRole) }
+    let changes = try store.auditEntries(after: 0, limit: 500).filter { $0.actor == "cli:ops" }.map(\.action)
+    #expect(changes == ["user.disable", "user.enable", "user.unlock", "user.password_reset"])
+    #expect(try store.verifyAudit().intact)
+}
+
 @Test("leads see the audit log and its verification (the code `vigil audit verify` runs); a tampered row shows as broken")
 func consoleAuditView() async throws {
     let server = try ConsoleServer()

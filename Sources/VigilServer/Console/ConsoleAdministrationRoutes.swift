@@ -30,12 +30,12 @@ extension ConsoleRoutes {
                     try requireAdmin(s)
                     let name = context.parameters.get("name") ?? ""
                     switch path {
-                    case "disable": try store.setUserDisabled(name: name, disabled: true, by: s.user)
-                    case "enable": try store.setUserDisabled(name: name, disabled: false, by: s.user)
-                    case "unlock": try store.unlockUser(name: name, by: s.user)
+                    case "disable": try store.setUserDisabled(name: name, disabled: true, by: .console(s.user))
+                    case "enable": try store.setUserDisabled(name: name, disabled: false, by: .console(s.user))
+                    case "unlock": try store.unlockUser(name: name, by: .console(s.user))
                     default:
                         let hash = try await passwordHash(form["password"] ?? "")
-                        try store.resetPassword(name: name, passwordHash: hash, by: s.user)
+                        try store.resetPassword(name: name, passwordHash: hash, by: .console(s.user))
                     }
                     return try usersPage(s, message: "\(done) \(name).")
                 }
