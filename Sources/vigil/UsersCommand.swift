@@ -44,28 +44,26 @@ struct UsersCommand: ParsableCommand {
     struct UserName: ParsableArguments {
         @OptionGroup var store: DataOptions
         @Option(help: "The user's name.") var name: String
+
+        /// Runs one change to the named user as the command line's operator, then says `done`.
+        func change(_ done: String, _ body: (SQLiteBankStore, String, UserAdministrator) throws -> Void) throws {
+            try body(try store.openStore(create: false), name, .commandLine(actor: DataOptions.actor))
+            print("\(done) \(name)")
+        }
     }
 
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a console user and end their sessions.")
         @OptionGroup var user: UserName
 
-        func run() throws {
-            try user.store.openStore(create: false).setUserDisabled(
-                name: user.name, disabled: true, by: .commandLine(actor: DataOptions.actor))
-            print("disabled \(user.name)")
-        }
+        func run() throws { try user.change("disabled") { try $0.setUserDisabled(name: $1, disabled: true, by: $2) } }
     }
 
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Re-enable a disabled console user.")
         @OptionGroup var user: UserName
 
-        func run() throws {
-            try user.store.openStore(create: false).setUserDisabled(
-                name: user.name, disabled: false, by: .commandLine(actor: DataOptions.actor))
-            print("enabled \(user.name)")
-        }
+        func run() throws { try user.change("enabled") { try $0.setUserDisabled(name: $1, disabled: false, by: $2) } }
     }
 
     struct Unlock: ParsableCommand {
@@ -73,10 +71,7 @@ struct UsersCommand: ParsableCommand {
             abstract: "Clear a console user's lockout after failed logins.")
         @OptionGroup var user: UserName
 
-        func run() throws {
-            try user.store.openStore(create: false).unlockUser(name: user.name, by: .commandLine(actor: DataOptions.actor))
-            print("unlocked \(user.name)")
-        }
+        func run() throws { try user.change("unlocked") { try $0.unlockUser(name: $1, by: $2) } }
     }
 
     struct ResetPassword: ParsableCommand {
@@ -88,9 +83,8 @@ struct UsersCommand: ParsableCommand {
         @OptionGroup var user: UserName
 
         func run() throws {
-            try user.store.openStore(create: false).resetPassword(
-                name: user.name, passwordHash: try newPasswordHash(), by: .commandLine(actor: DataOptions.actor))
-            print("reset the password of \(user.name)")
+            let hash = try newPasswordHash()
+            try user.change("reset the password of") { try $0.resetPassword(name: $1, passwordHash: hash, by: $2) }
         }
     }
 }
