@@ -4,47 +4,27 @@ import VigilCore
 import VigilHashing
 import VigilIndex
 import VigilStore
+import VigilTestSupport
 
 /// Benign videos made here with the ffmpeg CLI: moving boxes over seeded noise, and a mandelbrot.
 enum GeneratedVideos {
-    static let ffmpeg = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let ffmpeg = FFmpegCLI.path
 
     /// The directory holding long.mp4 (2 minutes, 10 fps), clip-60s.mp4 (10 s cut at 60 s),
     /// reencoded.mp4 (other CRF and resolution) and unrelated.mp4; nil if ffmpeg failed.
     static let directory: String? = {
-        guard let ffmpeg else { return nil }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-videos-\(UUID())").path
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let x264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast"]
-        let runs: [[String]] = [
-            shapes(size: (320, 240), rate: 10, seconds: 120, seed: 21) + x264 + ["-crf", "26", "-g", "20", dir + "/long.mp4"],
+        let dir = FFmpegCLI.temporaryDirectory("vigil-videos")
+        let x264 = FFmpegCLI.x264
+        let made = FFmpegCLI.run([
+            FFmpegCLI.shapes(size: (320, 240), rate: 10, seconds: 120, seed: 21) + x264 + [
+                "-crf", "26", "-g", "20", dir + "/long.mp4",
+            ],
             ["-ss", "60", "-i", dir + "/long.mp4", "-t", "10"] + x264 + ["-crf", "23", dir + "/clip-60s.mp4"],
             ["-i", dir + "/long.mp4", "-vf", "scale=240:180"] + x264 + ["-crf", "32", dir + "/reencoded.mp4"],
             ["-f", "lavfi", "-i", "mandelbrot=size=320x240:rate=10", "-t", "30"] + x264 + [dir + "/unrelated.mp4"],
-        ]
-        for args in runs {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ffmpeg)
-            process.arguments = ["-nostdin", "-loglevel", "error", "-y"] + args
-            guard (try? process.run()) != nil else { return nil }
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { return nil }
-        }
-        return dir
+        ])
+        return made ? dir : nil
     }()
-
-    /// A red and a blue box moving over seeded noise (coarse blobs PDQ keeps, fine static grain).
-    static func shapes(size: (Int, Int), rate: Int, seconds: Int, seed: Int) -> [String] {
-        let (w, h) = size
-        let graph =
-            "color=c=gray:s=\(w / 10)x\(h / 10):r=\(rate):d=\(seconds),noise=alls=100:allf=t+u:all_seed=\(seed),"
-            + "scale=\(w)x\(h):flags=bicubic,noise=alls=20:allf=u:all_seed=\(seed + 1)[bg];"
-            + "color=c=red:s=\(w / 5)x\(h / 5):r=\(rate):d=\(seconds)[a];"
-            + "color=c=blue:s=\(w / 8)x\(h / 3):r=\(rate):d=\(seconds)[b];"
-            + "[bg][a]overlay=x='mod(t*\(w / 3),\(w - w / 5))':y='\(h / 3)+\(h / 5)*sin(t*1.3)'[c];"
-            + "[c][b]overlay=x='\(w / 2)+\(w / 3)*cos(t*0.7)':y='mod(t*\(h / 4),\(h - h / 3))'[v]"
-        return ["-filter_complex", graph, "-map", "[v]"]
-    }
 
     static func hash(_ name: String) -> HashRecord {
         FileHasher(options: HashOptions()).hash(path: directory! + "/" + name)

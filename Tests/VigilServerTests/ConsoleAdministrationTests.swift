@@ -10,23 +10,22 @@ import VigilCore
 import VigilIndex
 import VigilMedia
 import VigilStore
+import VigilTestSupport
 
 @testable import VigilServer
 
 /// A small benign test-pattern video made with the ffmpeg CLI (installed by scripts/bootstrap):
 /// `seconds` long at 5 fps, MPEG-4 part 2 in MP4, with a sine audio track (which the console mutes).
 func testPatternVideo(seconds: Int = 4) throws -> [UInt8] {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-console-\(UUID()).mp4").path
+    let path = FFmpegCLI.temporaryDirectory("vigil-console") + "/pattern.mp4"
     defer { try? FileManager.default.removeItem(atPath: path) }
-    let ffmpeg = Process()
-    ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-    ffmpeg.arguments = [
-        "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=5", "-f", "lavfi", "-i",
-        "sine=frequency=440", "-t", String(seconds), "-c:v", "mpeg4", "-q:v", "3", "-c:a", "aac", "-shortest", path,
-    ]
-    try ffmpeg.run()
-    ffmpeg.waitUntilExit()
-    #expect(ffmpeg.terminationStatus == 0, "ffmpeg failed to make the test video")
+    let made = FFmpegCLI.run([
+        [
+            "-f", "lavfi", "-i", "testsrc=size=160x120:rate=5", "-f", "lavfi", "-i", "sine=frequency=440", "-t",
+            String(seconds), "-c:v", "mpeg4", "-q:v", "3", "-c:a", "aac", "-shortest", path,
+        ]
+    ])
+    #expect(made, "ffmpeg failed to make the test video")
     return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
 }
 

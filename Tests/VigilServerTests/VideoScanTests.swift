@@ -8,31 +8,25 @@ import VigilCore
 import VigilHashing
 import VigilMedia
 import VigilServer
+import VigilTestSupport
 
 /// Benign test videos from the ffmpeg CLI: moving boxes over seeded noise (30 s at 10 fps) and a
 /// 10-second clip cut from it at 12 s.
 enum ScanVideos {
-    static let ffmpeg = ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let ffmpeg = FFmpegCLI.path
 
     static let files: (long: [UInt8], clip: [UInt8])? = {
-        guard let ffmpeg else { return nil }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-scan-videos-\(UUID())").path
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = FFmpegCLI.temporaryDirectory("vigil-scan-videos")
         let graph =
             "color=c=gray:s=32x24:r=10:d=30,noise=alls=100:allf=t+u:all_seed=5,scale=320x240:flags=bicubic[bg];"
             + "color=c=red:s=64x48:r=10:d=30[a];[bg][a]overlay=x='mod(t*106,256)':y='80+48*sin(t*1.3)'[v]"
-        let x264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast"]
-        for args in [
-            ["-filter_complex", graph, "-map", "[v]"] + x264 + [dir + "/long.mp4"],
-            ["-ss", "12", "-i", dir + "/long.mp4", "-t", "10"] + x264 + ["-crf", "30", dir + "/clip.mp4"],
-        ] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ffmpeg)
-            process.arguments = ["-nostdin", "-loglevel", "error", "-y"] + args
-            guard (try? process.run()) != nil else { return nil }
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { return nil }
-        }
+        let x264 = FFmpegCLI.x264
+        guard
+            FFmpegCLI.run([
+                ["-filter_complex", graph, "-map", "[v]"] + x264 + [dir + "/long.mp4"],
+                ["-ss", "12", "-i", dir + "/long.mp4", "-t", "10"] + x264 + ["-crf", "30", dir + "/clip.mp4"],
+            ])
+        else { return nil }
         guard let long = FileManager.default.contents(atPath: dir + "/long.mp4"),
             let clip = FileManager.default.contents(atPath: dir + "/clip.mp4")
         else { return nil }
