@@ -124,11 +124,19 @@ public final class VideoFrames {
             "video has more than \(frameLimit) frames (limits: \(videoLimits.maxFrames) frames, \(videoLimits.maxDurationSeconds) s)"
         )
 
+        // In the planned path, a frame's index is its presentation rank; else its output count.
+        var rank: [Int64: Int]?
+        func handle(_ frame: UnsafeMutablePointer<AVFrame>) throws(MediaError) {
+            let index = try Self.index(of: frame, rank: rank, decoded: decoded)
+            decoded += 1
+            guard decoded <= frameLimit else { throw over }
+            if index % step == 0 { body(index, try converter.convert(frame, codec: codec)) }
+        }
+
         if skipUnsampledFrames, streamIndex == 0, let lengthSize = SkipPlan.avcLengthSize(codec) {
             var plan = try SkipPlan.read(format, stream: streamIndex, limit: frameLimit, deadline: deadline)
             defer { plan.release() }
-            // In the planned path, a frame's index is its presentation rank.
-            let rank = plan.rank(step: step, lengthSize: lengthSize)
+            rank = plan.rank(step: step, lengthSize: lengthSize)
             if let rank, workers > 1, let pieces = plan.pieces(lengthSize: lengthSize, atMost: workers * 4), pieces.count > 1 {
                 let parameters = format.pointee.streams[streamIndex]!.pointee.codecpar!
                 concurrentRuns = pieces.count
@@ -136,21 +144,9 @@ public final class VideoFrames {
                     pieces, of: plan, rank: rank, step: step, parameters: parameters, workers: workers, deadline: deadline, body)
                 return plan.packets.count
             }
-            for (i, packet) in plan.packets.enumerated() where !plan.skip[i] {
-                try Self.send(packet, to: codec, frame: frame, deadline: deadline, limits: videoLimits) {
-                    frame throws(MediaError) in
-                    let index = try Self.index(of: frame, rank: rank, decoded: decoded)
-                    decoded += 1
-                    guard decoded <= frameLimit else { throw over }
-                    if index % step == 0 { body(index, try converter.convert(frame, codec: codec)) }
-                }
-            }
-            // Stream 0: drained at the end, as below.
-            try Self.send(nil, to: codec, frame: frame, deadline: deadline, limits: videoLimits) { frame throws(MediaError) in
-                let index = try Self.index(of: frame, rank: rank, decoded: decoded)
-                decoded += 1
-                guard decoded <= frameLimit else { throw over }
-                if index % step == 0 { body(index, try converter.convert(frame, codec: codec)) }
+            // Stream 0: drained at the end (nil), as below.
+            for packet in plan.sent(plan.packets.indices) + [nil] {
+                try Self.send(packet, to: codec, frame: frame, deadline: deadline, limits: videoLimits, handle)
             }
             guard decoded > 0 else { throw MediaError(.empty, "video has no decodable frames") }
             return rank == nil ? decoded : plan.packets.count
@@ -159,12 +155,6 @@ public final class VideoFrames {
         guard let packet = av_packet_alloc() else { throw MediaError(.tooLarge, "out of memory allocating a packet") }
         var packetRef: UnsafeMutablePointer<AVPacket>? = packet
         defer { av_packet_free(&packetRef) }
-        func handle(_ frame: UnsafeMutablePointer<AVFrame>) throws(MediaError) {
-            let index = decoded
-            decoded += 1
-            guard decoded <= frameLimit else { throw over }
-            if index % step == 0 { body(index, try converter.convert(frame, codec: codec)) }
-        }
         while av_read_frame(format, packet) == 0 {
             defer { av_packet_unref(packet) }
             guard Int(packet.pointee.stream_index) == streamIndex else { continue }
@@ -238,19 +228,14 @@ public final class VideoFrames {
                             return n
                         }
                         guard p < pieces.count else { return }
-                        for i in pieces[p] where !plan.skip[i] {
-                            try Self.send(
-                                plan.packets[i], to: decoder.codec, frame: decoder.frame, deadline: deadline, limits: limits
-                            ) {
-                                frame throws(MediaError) in
-                                let index = try Self.index(of: frame, rank: rank, decoded: 0)
-                                if index % step == 0 { body(index, try decoder.converter.convert(frame, codec: decoder.codec)) }
-                            }
-                        }
-                        try Self.send(nil, to: decoder.codec, frame: decoder.frame, deadline: deadline, limits: limits) {
-                            frame throws(MediaError) in
+                        func handle(_ frame: UnsafeMutablePointer<AVFrame>) throws(MediaError) {
                             let index = try Self.index(of: frame, rank: rank, decoded: 0)
                             if index % step == 0 { body(index, try decoder.converter.convert(frame, codec: decoder.codec)) }
+                        }
+                        // Each run ends with a drain (nil); the decoder is then reset for the next run.
+                        for packet in plan.sent(pieces[p]) + [nil] {
+                            try Self.send(
+                                packet, to: decoder.codec, frame: decoder.frame, deadline: deadline, limits: limits, handle)
                         }
                         avcodec_flush_buffers(decoder.codec)
                     }
@@ -400,6 +385,11 @@ public final class VideoFrames {
                 }
             }
             return pieces
+        }
+
+        /// The packets of `range` that are decoded (not skipped), in order.
+        func sent(_ range: Range<Int>) -> [UnsafeMutablePointer<AVPacket>?] {
+            range.filter { !skip[$0] }.map { packets[$0] }
         }
 
         mutating func release() {
