@@ -1,4 +1,5 @@
 import CPrefetch
+import Dispatch
 import VigilHashing
 
 /// A stored hash within `radius` of a query: its position in the index and its distance.
@@ -71,7 +72,7 @@ public struct PDQMultiIndex: Sendable {
 
     // MARK: Layout
 
-    struct Layout {
+    struct Layout: Sendable {
         var segments: [Segment]
         var positionBits: Int
         var directorySize: Int
@@ -112,14 +113,16 @@ public struct PDQMultiIndex: Sendable {
         return UInt32(truncatingIfNeeded: value & ((1 << UInt64(segment.length)) - 1))
     }
 
-    /// Counting sort of every table's entries by substring key.
+    /// Counting sort of every table's entries by substring key; tables are sorted concurrently
+    /// (each writes only its own directory and entries).
     private static func fill(
         words: LargeBuffer<UInt64>, count: Int, layout: Layout, directories: LargeBuffer<UInt32>,
         entries: LargeBuffer<UInt32>
     ) {
-        let w = UnsafePointer(words.base)
-        var keys = [UInt32](repeating: 0, count: count)
-        for (t, segment) in layout.segments.enumerated() {
+        DispatchQueue.concurrentPerform(iterations: layout.segments.count) { t in
+            let w = UnsafePointer(words.base)
+            let segment = layout.segments[t]
+            var keys = [UInt32](repeating: 0, count: count)
             let dir = directories.base + segment.directoryStart
             let buckets = 1 << segment.directoryBits
             let lowMask = UInt32((1 << segment.lowBits) - 1)
@@ -151,9 +154,10 @@ public struct PDQMultiIndex: Sendable {
     /// Appends to `hits` every stored hash within `radius` (inclusive) of `query`, each once.
     ///
     /// Each probe costs up to three dependent random reads (directory slot, bucket, candidate hash),
-    /// so the search is software-pipelined: while probe i's bucket is scanned, probe i+16's bucket
-    /// and probe i+32's directory slot are being fetched, and candidates are verified 16 behind
-    /// their discovery, so the reads overlap instead of waiting on each other.
+    /// so the search is software-pipelined: while probe i's bucket is scanned, probe i+8's bucket,
+    /// probe i+16's directory slot (into L1) and probe i+64's (into L2) are being fetched, and
+    /// candidates are verified 16 behind their discovery, so the reads overlap instead of waiting
+    /// on each other.
     public func search(_ query: PDQHash, radius: Int, into hits: inout [IndexHit]) {
         guard count > 0, radius >= 0 else { return }
         let radii = Self.substringRadii(radius: radius, tables: segments.count)
@@ -196,10 +200,13 @@ public struct PDQMultiIndex: Sendable {
                         if UInt(bitPattern: last) >> 6 != UInt(bitPattern: first) >> 6 { vigil_prefetch(last) }
                     }
                     let (boundsAhead, slotsAhead, verifyBehind) = (Self.boundsAhead, Self.slotsAhead, Self.verifyBehind)
+                    let farAhead = Self.farAhead
+                    for i in 0..<min(farAhead, n) { vigil_prefetch_l2(dirs + Int(probes[i].slot)) }
                     for i in 0..<min(slotsAhead, n) { vigil_prefetch(dirs + Int(probes[i].slot)) }
                     for i in 0..<min(boundsAhead, n) { fetchBounds(i) }
                     var found = 0, verified = 0
                     for i in 0..<n {
+                        if i + farAhead < n { vigil_prefetch_l2(dirs + Int(probes[i + farAhead].slot)) }
                         if i + slotsAhead < n { vigil_prefetch(dirs + Int(probes[i + slotsAhead].slot)) }
                         if i + boundsAhead < n { fetchBounds(i + boundsAhead) }
                         let probe = probes[i]
@@ -231,8 +238,12 @@ public struct PDQMultiIndex: Sendable {
         }
     }
 
-    /// Pipeline distances, in probes and candidates.
-    static let boundsAhead = 16, slotsAhead = 32, verifyBehind = 16
+    /// Pipeline distances, in probes and candidates. Directory slots are requested twice: into L2
+    /// `farAhead` probes ahead, then into L1 `slotsAhead` ahead. L1 holds few outstanding misses, so
+    /// L1 requests made far ahead stall the loop; L2 requests do not, and the later L1 request then
+    /// finds the line close by. Measured on 10M hashes against 32/16 ahead without the L2 stage:
+    /// 8,160 → 9,400 queries/s (median of 18 interleaved runs each, Benchmarks/run-index).
+    static let farAhead = 64, slotsAhead = 16, boundsAhead = 8, verifyBehind = 16
     /// Candidates awaiting verification (a power of two above `verifyBehind`).
     static let candidateRing = 32
 
