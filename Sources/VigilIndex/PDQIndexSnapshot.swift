@@ -3,34 +3,39 @@ import VigilHashing
 
 /// The on-disk snapshot of a `PDQIndex`: live entries only, 36 bytes each.
 ///
-/// Layout: `VIGILPDQ` magic, UInt32 version (1), UInt64 entry count, then per entry the hash in
+/// Layout: `VIGILPDQ` magic, UInt32 version (2), UInt64 entry count, then per entry the hash in
 /// canonical big-endian byte order (32 bytes) and its payload (UInt32, little-endian), then an
-/// FNV-1a 64-bit checksum of the entry bytes. Little-endian integers throughout. Loading rebuilds
-/// the tables, which is faster than reading them (a counting sort per table).
+/// FNV-1a 64-bit checksum of the entry bytes taken eight at a time (see `FNV1a.addWords`; version 1
+/// took them one at a time, four times slower to load). Little-endian integers throughout.
+/// Loading rebuilds the tables, which is faster than reading them (a counting sort per table). A
+/// snapshot is a cache: one of another version is refused, and the caller rebuilds it.
 extension PDQIndex {
     static let magic = Array("VIGILPDQ".utf8)
-    static let snapshotVersion: UInt32 = 1
+    static let snapshotVersion: UInt32 = 2
     static let recordSize = 36
 
     /// Writes the snapshot to `path` (atomically: a temporary file renamed over it).
     public func write(to path: String) throws(IndexError) {
-        var out = Data()
-        out.append(contentsOf: Self.magic)
-        Self.append(&out, UInt64(Self.snapshotVersion), bytes: 4)
-        Self.append(&out, UInt64(count), bytes: 8)
-        var checksum = FNV1a()
-        var record = [UInt8](repeating: 0, count: Self.recordSize)
-        forEachLive { hash, payload in
-            for (w, word) in [hash.w3, hash.w2, hash.w1, hash.w0].enumerated() {
-                for i in 0..<8 { record[w * 8 + i] = UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * i)) }
+        let header = Self.magic.count + 12
+        var out = [UInt8](repeating: 0, count: header + count * Self.recordSize + 8)
+        out.withUnsafeMutableBytes { raw in
+            raw.copyMemory(from: UnsafeRawBufferPointer(start: Self.magic, count: Self.magic.count))
+            raw.storeBytes(of: Self.snapshotVersion.littleEndian, toByteOffset: Self.magic.count, as: UInt32.self)
+            raw.storeBytes(of: UInt64(count).littleEndian, toByteOffset: Self.magic.count + 4, as: UInt64.self)
+            var o = header
+            forEachLive { hash, payload in
+                for (k, word) in [hash.w3, hash.w2, hash.w1, hash.w0].enumerated() {
+                    raw.storeBytes(of: word.bigEndian, toByteOffset: o + 8 * k, as: UInt64.self)
+                }
+                raw.storeBytes(of: payload.littleEndian, toByteOffset: o + 32, as: UInt32.self)
+                o += Self.recordSize
             }
-            for i in 0..<4 { record[32 + i] = UInt8(truncatingIfNeeded: payload >> UInt32(8 * i)) }
-            checksum.add(record)
-            out.append(contentsOf: record)
+            var checksum = FNV1a()
+            checksum.addWords(UnsafeRawBufferPointer(rebasing: raw[header..<o]))
+            raw.storeBytes(of: checksum.value.littleEndian, toByteOffset: o, as: UInt64.self)
         }
-        Self.append(&out, checksum.value, bytes: 8)
         do {
-            try out.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Data(out).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw IndexError(.io, "cannot write index snapshot: \(error.localizedDescription)")
         }
@@ -45,28 +50,29 @@ extension PDQIndex {
             throw IndexError(.io, "cannot read index snapshot: \(error.localizedDescription)")
         }
         let parsed: Result<([PDQHash], [UInt32]), IndexError> = data.withUnsafeBytes { raw in
-            Result { () throws(IndexError) in try Self.parse(raw.bindMemory(to: UInt8.self)) }
+            Result { () throws(IndexError) in try Self.parse(raw) }
         }
         let (hashes, payloads) = try parsed.get()
         self.init(hashes: hashes, payloads: payloads)
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(IndexError) -> ([PDQHash], [UInt32]) {
+    private static func parse(_ bytes: UnsafeRawBufferPointer) throws(IndexError) -> ([PDQHash], [UInt32]) {
         let header = magic.count + 12
         guard bytes.count >= header + 8, Array(bytes[0..<magic.count]) == magic else {
             throw IndexError(.corruptSnapshot, "not a Vigil PDQ index snapshot")
         }
-        guard read(bytes, magic.count, 4) == UInt64(snapshotVersion) else {
+        guard UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self)) == snapshotVersion else {
             throw IndexError(.corruptSnapshot, "unsupported index snapshot version")
         }
-        let count = Int(read(bytes, magic.count + 4, 8))
-        guard count >= 0, count <= (bytes.count - header - 8) / recordSize, header + count * recordSize + 8 == bytes.count else {
+        let declared = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: magic.count + 4, as: UInt64.self))
+        let room = (bytes.count - header - 8) / recordSize
+        guard declared <= UInt64(room), header + Int(declared) * recordSize + 8 == bytes.count else {
             throw IndexError(.corruptSnapshot, "index snapshot is truncated or has trailing bytes")
         }
-        let body = UnsafeBufferPointer(rebasing: bytes[header..<(header + count * recordSize)])
+        let count = Int(declared), end = header + count * recordSize
         var checksum = FNV1a()
-        checksum.add(body)
-        guard checksum.value == read(bytes, header + count * recordSize, 8) else {
+        checksum.addWords(UnsafeRawBufferPointer(rebasing: bytes[header..<end]))
+        guard checksum.value == UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: end, as: UInt64.self)) else {
             throw IndexError(.corruptSnapshot, "index snapshot checksum mismatch")
         }
         var hashes = [PDQHash](), payloads = [UInt32]()
@@ -74,25 +80,11 @@ extension PDQIndex {
         payloads.reserveCapacity(count)
         for r in 0..<count {
             let o = header + r * recordSize
-            func word(_ k: Int) -> UInt64 {
-                var v: UInt64 = 0
-                for i in 0..<8 { v = v << 8 | UInt64(bytes[o + 8 * k + i]) }
-                return v
-            }
+            func word(_ k: Int) -> UInt64 { UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: o + 8 * k, as: UInt64.self)) }
             hashes.append(PDQHash(word(3), word(2), word(1), word(0)))
-            payloads.append(UInt32(read(bytes, o + 32, 4)))
+            payloads.append(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: o + 32, as: UInt32.self)))
         }
         return (hashes, payloads)
-    }
-
-    private static func append(_ data: inout Data, _ value: UInt64, bytes: Int) {
-        for i in 0..<bytes { data.append(UInt8(truncatingIfNeeded: value >> UInt64(8 * i))) }
-    }
-
-    private static func read(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ size: Int) -> UInt64 {
-        var v: UInt64 = 0
-        for i in (0..<size).reversed() { v = v << 8 | UInt64(bytes[offset + i]) }
-        return v
     }
 }
 
@@ -101,6 +93,18 @@ struct FNV1a {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func add(_ bytes: some Sequence<UInt8>) {
-        for b in bytes { value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        for b in bytes { value = (value ^ UInt64(b)) &* Self.prime }
     }
+
+    /// FNV-1a over little-endian 64-bit words, then any remaining bytes one at a time: one
+    /// multiplication per eight bytes instead of eight.
+    mutating func addWords(_ bytes: UnsafeRawBufferPointer) {
+        let words = bytes.count / 8
+        for i in 0..<words {
+            value = (value ^ UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) &* Self.prime
+        }
+        add(bytes[(8 * words)...])
+    }
+
+    private static let prime: UInt64 = 0x0000_0100_0000_01B3
 }
