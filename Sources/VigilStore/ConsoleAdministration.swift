@@ -78,7 +78,7 @@ extension SQLiteBankStore: ConsoleAdministration {
         let at = Timestamp.now()
         try write { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM console_user WHERE name = ?", arguments: [name]) else {
-                throw StoreError(.notFound, "no user of that name")
+                throw StoreError.noUser(named: name)
             }
             try body(db, id)
             try Self.appendAudit(

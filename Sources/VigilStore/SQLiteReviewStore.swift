@@ -512,7 +512,7 @@ extension SQLiteBankStore: ReviewStore {
     public func addCaseMember(caseID: Int64, userName: String, by user: ConsoleUser) throws(StoreError) {
         try caseChange(caseID, user, leadOnly: true) { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM console_user WHERE name = ?", arguments: [userName])
-            else { throw StoreError(.notFound, "no user of that name") }
+            else { throw StoreError.noUser(named: userName) }
             try db.execute(sql: "INSERT OR IGNORE INTO case_member (case_id, user_id) VALUES (?, ?)", arguments: [caseID, id])
             return AuditDraft(
                 actor: user.actor, action: "case.add_member", subject: "case:\(caseID)",

@@ -21,4 +21,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// No console user has this name (quoted, at most 64 characters of it).
+    static func noUser(named name: String) -> StoreError {
+        let shown = name.count > 64 ? String(name.prefix(64)) + "…" : name
+        return StoreError(.notFound, "no user named \u{201C}\(shown)\u{201D}")
+    }
 }

@@ -248,7 +248,9 @@ func commandLineUserAdministration() throws {
     try store.setUserDisabled(name: "alice", disabled: false, by: operatorRole)
     try store.unlockUser(name: "alice", by: operatorRole)
     try store.resetPassword(name: "alice", passwordHash: "scrypt$new", by: operatorRole)
-    #expect(throws: StoreError.self) { try store.unlockUser(name: "nobody", by: operatorRole) }
+    let unknown = #expect(throws: StoreError.self) { try store.unlockUser(name: "nobody", by: operatorRole) }
+    #expect(unknown?.code == .notFound)
+    #expect(unknown?.message.contains("nobody") == true, "the error names the user asked for")
     let changes = try store.auditEntries(after: 0, limit: 500).filter { $0.actor == "cli:ops" }.map(\.action)
     #expect(changes == ["user.disable", "user.enable", "user.unlock", "user.password_reset"])
     #expect(try store.verifyAudit().intact)
