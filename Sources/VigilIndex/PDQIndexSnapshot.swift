@@ -6,7 +6,7 @@ import VigilHashing
 /// Layout: `VIGILPDQ` magic, UInt32 version (2), UInt64 entry count, then per entry the hash in
 /// canonical big-endian byte order (32 bytes) and its payload (UInt32, little-endian), then an
 /// FNV-1a 64-bit checksum of the entry bytes taken eight at a time (see `FNV1a.addWords`; version 1
-/// took them one at a time, four times slower to load). Little-endian integers throughout.
+/// took them one at a time, a multiplication per byte). Little-endian integers throughout.
 /// Loading rebuilds the tables, which is faster than reading them (a counting sort per table). A
 /// snapshot is a cache: one of another version is refused, and the caller rebuilds it.
 extension PDQIndex {
