@@ -17,7 +17,7 @@ extension PDQIndex {
     /// Writes the snapshot to `path` (atomically: a temporary file renamed over it).
     public func write(to path: String) throws(IndexError) {
         let header = Self.magic.count + 12
-        var out = [UInt8](repeating: 0, count: header + count * Self.recordSize + 8)
+        var out = Data(count: header + count * Self.recordSize + 8)
         out.withUnsafeMutableBytes { raw in
             raw.copyMemory(from: UnsafeRawBufferPointer(start: Self.magic, count: Self.magic.count))
             raw.storeBytes(of: Self.snapshotVersion.littleEndian, toByteOffset: Self.magic.count, as: UInt32.self)
@@ -35,7 +35,7 @@ extension PDQIndex {
             raw.storeBytes(of: checksum.value.littleEndian, toByteOffset: o, as: UInt64.self)
         }
         do {
-            try Data(out).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try out.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw IndexError(.io, "cannot write index snapshot: \(error.localizedDescription)")
         }
