@@ -17,8 +17,9 @@ import VigilTestSupport
 /// A small benign test-pattern video made with the ffmpeg CLI (installed by scripts/bootstrap):
 /// `seconds` long at 5 fps, MPEG-4 part 2 in MP4, with a sine audio track (which the console mutes).
 func testPatternVideo(seconds: Int = 4) throws -> [UInt8] {
-    let path = FFmpegCLI.temporaryDirectory("vigil-console") + "/pattern.mp4"
-    defer { try? FileManager.default.removeItem(atPath: path) }
+    let directory = FFmpegCLI.temporaryDirectory("vigil-console")
+    let path = directory + "/pattern.mp4"
+    defer { try? FileManager.default.removeItem(atPath: directory) }
     let made = FFmpegCLI.run([
         [
             "-f", "lavfi", "-i", "testsrc=size=160x120:rate=5", "-f", "lavfi", "-i", "sine=frequency=440", "-t",
