@@ -113,7 +113,7 @@ def main() -> None:
             del data
 
             out = subprocess.run([args.vigil_bench, "index", str(base), str(qpath), "--radius", str(RADIUS),
-                                  "--verify", "0", "--dump-hits", str(args.faiss_queries)],
+                                  "--verify", "0", "--passes", "3", "--dump-hits", str(args.faiss_queries)],
                                  capture_output=True, text=True, check=True).stdout
             vigil = json.loads(out.splitlines()[0])
             vigil_hits = [set(map(int, line.split())) if line.strip() else set() for line in out.splitlines()[1:]]

@@ -19,7 +19,7 @@ extension PDQIndex {
         let header = Self.magic.count + 12
         var out = Data(count: header + count * Self.recordSize + 8)
         out.withUnsafeMutableBytes { raw in
-            raw.copyMemory(from: UnsafeRawBufferPointer(start: Self.magic, count: Self.magic.count))
+            Self.magic.withUnsafeBytes { raw.copyMemory(from: $0) }
             raw.storeBytes(of: Self.snapshotVersion.littleEndian, toByteOffset: Self.magic.count, as: UInt32.self)
             raw.storeBytes(of: UInt64(count).littleEndian, toByteOffset: Self.magic.count + 4, as: UInt64.self)
             var o = header

@@ -67,3 +67,56 @@ func memoryBound(_ count: Int) {
     let bytes = 32 * count + 4 * count * layout.segments.count + 4 * layout.directorySize
     #expect(Double(bytes) <= 3.0 * Double(32 * count))
 }
+
+@Test(
+    "directory words hold every bucket start and, above it, a bitmap of the low key bits",
+    arguments: [0, 1, 37, 4_096, 1 << 20, (1 << 24) - 1, 1 << 24, 10_000_000, 100_000_000, (1 << 31) - 1])
+func directoryWordsFit(_ count: Int) {
+    let layout = PDQMultiIndex.layout(count: count)
+    #expect(count < 1 << layout.offsetBits, "bucket starts run to the count inclusive")
+    for segment in layout.segments {
+        #expect(segment.filterBits <= segment.lowBits)
+        #expect(layout.offsetBits + (1 << segment.filterBits) <= 32, "the bitmap fits above the start")
+    }
+    // Directories grow with the count, so the low key bits shrink as fast as the room for the
+    // bitmap does: it records all of them, or three of them, at every size.
+    #expect(layout.segments.allSatisfy { $0.filterBits == min($0.lowBits, 3) })
+}
+
+@Test(
+    "long directories (few low key bits, so exact bucket bitmaps) stay exact",
+    arguments: [-10, -9])
+func longDirectoriesAreExact(_ slack: Int) {
+    var g = SeededGenerator(seed: 17)
+    let hashes = TestHashes.uniform(count: 5_000, seed: 8)
+    let index = PDQMultiIndex(hashes, directorySlack: slack)
+    // The low key bits left per table: 24-bit keys keep 2 or 3, 23-bit 1 or 2, the 20-bit key none.
+    #expect(Set(index.segments.map(\.lowBits)) == (slack == -10 ? [2, 1, 0] : [3, 2, 0]))
+    let queries = (0..<30).map { i in i % 3 == 0 ? TestHashes.random(&g) : TestHashes.flipped(hashes[i * 131], i % 37, &g) }
+    for radius in [0, 2, 15, 31, 40] {
+        for query in queries {
+            var found: [IndexHit] = [], expected: [IndexHit] = []
+            index.search(query, radius: radius, into: &found)
+            index.linearSearch(query, radius: radius, into: &expected)
+            #expect(found.sorted() == expected.sorted(), "radius \(radius)")
+        }
+    }
+}
+
+@Test("a hash stored tens of thousands of times is found every time, beside its near neighbours")
+func heavyDuplicates() {
+    var g = SeededGenerator(seed: 23)
+    let repeated = TestHashes.random(&g)
+    var hashes = Array(repeating: repeated, count: 70_000)
+    hashes += (0..<3_000).map { i in TestHashes.flipped(repeated, 1 + i % 45, &g) }
+    hashes += TestHashes.uniform(count: 3_000, seed: 9)
+    hashes.shuffle(using: &g)
+    let index = PDQMultiIndex(hashes)
+    for query in [repeated, TestHashes.flipped(repeated, 12, &g), TestHashes.flipped(repeated, 31, &g)] {
+        var found: [IndexHit] = [], expected: [IndexHit] = []
+        index.search(query, radius: 31, into: &found)
+        index.linearSearch(query, radius: 31, into: &expected)
+        #expect(found.count >= 70_000, "every copy lies within 31 bits of these queries")
+        #expect(found.sorted() == expected.sorted())
+    }
+}
