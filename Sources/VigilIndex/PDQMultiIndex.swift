@@ -131,7 +131,6 @@ public struct PDQMultiIndex: Sendable {
             offset += length
             directoryStart += (Int(1) << directoryBits) + 1
         }
-        precondition(directoryStart < 1 << probeTableShift && tables <= 16, "probes pack slot and table in 32 bits")
         return Layout(
             segments: segments, positionBits: positionBits, offsetBits: offsetBits, directorySize: directoryStart)
     }
@@ -198,9 +197,10 @@ public struct PDQMultiIndex: Sendable {
     /// Each probe costs up to three dependent random reads (directory slot, bucket, candidate hash),
     /// so the search is software-pipelined: while probe i's bucket is scanned, probe i+12's bucket,
     /// probe i+16's directory slot (into L1) and probe i+64's (into L2) are being fetched, and
-    /// candidates are verified 16 behind their discovery, so the reads overlap instead of waiting
-    /// on each other. A bucket whose directory bitmap shows no entry close enough on its low key
-    /// bits is not read at all.
+    /// candidates are verified at least 16 behind their discovery, so the reads overlap instead of
+    /// waiting on each other. A bucket whose directory bitmap shows no entry close enough on its low
+    /// key bits is not read at all. The data-dependent choices (skip a bucket, keep an entry) are
+    /// made without branches: mispredicted branches stop the prefetches issued ahead.
     public func search(_ query: PDQHash, radius: Int, into hits: inout [IndexHit]) {
         guard count > 0, radius >= 0 else { return }
         let radii = Self.substringRadii(radius: radius, tables: segments.count)
@@ -210,105 +210,96 @@ public struct PDQMultiIndex: Sendable {
         for (segment, r) in zip(segments, radii) where r >= 0 {
             probeCount += Self.maskCount(bits: segment.directoryBits, maxWeight: r)
         }
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 4) { q in
-            (q[0], q[1], q[2], q[3]) = (query.w0, query.w1, query.w2, query.w3)
-            withUnsafeTemporaryAllocation(of: TableQuery.self, capacity: segments.count) { tables in
-                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: probeCount) { probes in
-                    // Every directory slot to probe, table by table, from the shared mask lists: the
-                    // query's key high bits with the mask's bits flipped (the table in the top bits).
+        let q = [query.w0, query.w1, query.w2, query.w3]
+        q.withUnsafeBufferPointer { qBuffer in
+            withUnsafeTemporaryAllocation(of: Probe.self, capacity: probeCount) { probes in
+                withUnsafeTemporaryAllocation(of: Candidate.self, capacity: Self.candidateRing) { ring in
+                    let w = UnsafePointer(words.base), qp = qBuffer.baseAddress!, dirs = UnsafePointer(directories.base)
+                    let allEntries = UnsafePointer(entries.base)
+                    let positionShift = UInt32(positionBits)
+                    let positionMask = UInt32((1 << UInt64(positionBits)) - 1)
+
+                    // The buckets to probe, each with the low-key distance it may still spend.
                     var n = 0
-                    for (t, segment) in segments.enumerated() {
-                        let queryKey = Self.key(UnsafePointer(q.baseAddress!), segment)
-                        let queryHigh = queryKey >> UInt32(segment.lowBits)
+                    for (t, segment) in segments.enumerated() where radii[t] >= 0 {
+                        let queryKey = Self.key(qp, segment)
+                        let queryHigh = Int(queryKey >> UInt32(segment.lowBits))
                         let queryLow = queryKey & UInt32((1 << segment.lowBits) - 1)
-                        tables[t] = TableQuery(
-                            directoryStart: UInt32(segment.directoryStart), queryHigh: queryHigh, low: queryLow,
-                            radius: max(radii[t], 0),
-                            accepted: Self.acceptedValues(
-                                queryLow & UInt32((1 << segment.filterBits) - 1), bits: segment.filterBits),
-                            entries: UnsafePointer(entries.base) + t * count)
-                        guard radii[t] >= 0 else { continue }
-                        let first = UInt32(segment.directoryStart) | UInt32(t) << Self.probeTableShift
+                        let accepted = Self.acceptedValues(
+                            queryLow & UInt32((1 << segment.filterBits) - 1), bits: segment.filterBits)
                         let masks = Self.maskLists[radii[t]]
                         for j in 0..<Self.maskCount(bits: segment.directoryBits, maxWeight: radii[t]) {
-                            probes[n] = first + (queryHigh ^ masks[j])
+                            let mask = masks[j]
+                            probes[n] = Probe(
+                                slot: Int32(segment.directoryStart + (queryHigh ^ Int(mask))), table: UInt8(t),
+                                budget: UInt8(radii[t] - mask.nonzeroBitCount), low: queryLow, accepted: accepted, start: 0,
+                                end: 0)
                             n += 1
                         }
                     }
-                    scan(
-                        probes: UnsafeBufferPointer(rebasing: probes[..<n]), tables: UnsafePointer(tables.baseAddress!),
-                        query: UnsafePointer(q.baseAddress!), radii: radii, radius: radius, into: &hits)
-                }
-            }
-        }
-    }
-
-    /// The search pipeline over `probes` (directory slots, each with its table in the top bits).
-    @inline(__always)
-    private func scan(
-        probes: UnsafeBufferPointer<UInt32>, tables: UnsafePointer<TableQuery>, query qp: UnsafePointer<UInt64>,
-        radii: [Int], radius: Int, into hits: inout [IndexHit]
-    ) {
-        withUnsafeTemporaryAllocation(of: Bounds.self, capacity: Self.boundsRing) { boundsRing in
-            withUnsafeTemporaryAllocation(of: Candidate.self, capacity: Self.candidateRing) { ring in
-                let w = UnsafePointer(words.base), dirs = UnsafePointer(directories.base)
-                let positionShift = UInt32(positionBits), positionMask = UInt32((1 << UInt64(positionBits)) - 1)
-                let offsetShift = UInt32(offsetBits), offsetMask = UInt32((1 << UInt64(offsetBits)) - 1)
-                let slotMask = UInt32((1 << Self.probeTableShift) - 1)
-                let n = probes.count
-                func slot(_ i: Int) -> Int { Int(probes[i] & slotMask) }
-                // Reads probe i's bucket bounds from its directory slot and requests the bucket.
-                func fetchBounds(_ i: Int) {
-                    let slot = slot(i)
-                    let table = tables[Int(probes[i] >> Self.probeTableShift)]
-                    // The low-key bits this probe may still differ in.
-                    let budget = table.radius - ((UInt32(slot) &- table.directoryStart) ^ table.queryHigh).nonzeroBitCount
-                    let word = dirs[slot]
-                    let start = word & offsetMask
-                    // No entry whose filtered low bits are close enough: leave the bucket unread.
-                    let wanted = (word &>> offsetShift) & (table.accepted &>> UInt32(8 * budget)) != 0
-                    let end = wanted ? dirs[slot + 1] & offsetMask : start
-                    boundsRing[i & (Self.boundsRing - 1)] = Bounds(start: start, end: end, budget: budget)
-                    let first = table.entries + Int(start)
-                    // (An unwanted bucket requests the directory line just read: a no-op.)
-                    vigil_prefetch(wanted ? UnsafeRawPointer(first) : UnsafeRawPointer(dirs + slot))
-                    // A bucket that runs past its first cache line needs the next one too.
-                    let last = first + max(0, Int(end) - Int(start) - 1)
-                    if UInt(bitPattern: last) >> 6 != UInt(bitPattern: first) >> 6 { vigil_prefetch(last) }
-                }
-                let (farAhead, slotsAhead, boundsAhead, verifyBehind) =
-                    (Self.farAhead, Self.slotsAhead, Self.boundsAhead, Self.verifyBehind)
-                for i in 0..<min(farAhead, n) { vigil_prefetch_l2(dirs + slot(i)) }
-                for i in 0..<min(slotsAhead, n) { vigil_prefetch(dirs + slot(i)) }
-                for i in 0..<min(boundsAhead, n) { fetchBounds(i) }
-                var found = 0, verified = 0
-                for i in 0..<n {
-                    if i + farAhead < n { vigil_prefetch_l2(dirs + slot(i + farAhead)) }
-                    if i + slotsAhead < n { vigil_prefetch(dirs + slot(i + slotsAhead)) }
-                    if i + boundsAhead < n { fetchBounds(i + boundsAhead) }
-                    let t = UInt8(probes[i] >> Self.probeTableShift)
-                    let table = tables[Int(t)]
-                    let bounds = boundsRing[i & (Self.boundsRing - 1)]
-                    var e = Int(bounds.start)
-                    while e < Int(bounds.end) {
-                        let entry = table.entries[e]
-                        e += 1
-                        guard ((entry &>> positionShift) ^ table.low).nonzeroBitCount <= bounds.budget else { continue }
-                        let position = entry & positionMask
-                        vigil_prefetch(w + 4 * Int(position))
-                        ring[found & (Self.candidateRing - 1)] = Candidate(position: position, table: t)
-                        found += 1
-                        if found - verified > verifyBehind {
-                            let c = ring[verified & (Self.candidateRing - 1)]
-                            verify(Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
-                            verified += 1
+                    let offsetShift = UInt32(offsetBits), offsetMask = UInt32((1 << UInt64(offsetBits)) - 1)
+                    // Reads probe i's bucket bounds and requests the bucket's first and last lines.
+                    func fetchBounds(_ i: Int) {
+                        let slot = Int(probes[i].slot)
+                        let word = dirs[slot], start = word & offsetMask
+                        // All ones if some entry's filtered low key bits are within the budget, else zero:
+                        // computed without a branch, as it is a coin toss and mispredictions stall the pipeline.
+                        let present = (word &>> offsetShift) & (probes[i].accepted &>> UInt32(8 * Int(probes[i].budget)))
+                        let keep = UInt(bitPattern: -Int((present | (0 &- present)) >> 31))
+                        probes[i].start = start
+                        probes[i].end = start &+ (((dirs[slot + 1] & offsetMask) &- start) & UInt32(truncatingIfNeeded: keep))
+                        // A skipped bucket requests the directory line just read instead: a no-op.
+                        let first = allEntries + Int(probes[i].table) * count + Int(start)
+                        let last = first + max(0, Int(probes[i].end) - Int(start) - 1)
+                        let instead = UInt(bitPattern: dirs + slot) & ~keep
+                        vigil_prefetch(UnsafeRawPointer(bitPattern: UInt(bitPattern: first) & keep | instead))
+                        vigil_prefetch(UnsafeRawPointer(bitPattern: UInt(bitPattern: last) & keep | instead))
+                    }
+                    let (boundsAhead, slotsAhead, verifyBehind) = (Self.boundsAhead, Self.slotsAhead, Self.verifyBehind)
+                    let farAhead = Self.farAhead
+                    for i in 0..<min(farAhead, n) { vigil_prefetch_l2(dirs + Int(probes[i].slot)) }
+                    for i in 0..<min(slotsAhead, n) { vigil_prefetch(dirs + Int(probes[i].slot)) }
+                    for i in 0..<min(boundsAhead, n) { fetchBounds(i) }
+                    var found = 0, verified = 0
+                    for i in 0..<n {
+                        if i + farAhead < n { vigil_prefetch_l2(dirs + Int(probes[i + farAhead].slot)) }
+                        if i + slotsAhead < n { vigil_prefetch(dirs + Int(probes[i + slotsAhead].slot)) }
+                        if i + boundsAhead < n { fetchBounds(i + boundsAhead) }
+                        let probe = probes[i]
+                        let table = allEntries + Int(probe.table) * count
+                        var e = Int(probe.start)
+                        while e < Int(probe.end) {
+                            let entry = table[e]
+                            e += 1
+                            // Taken or not without a branch (few entries pass, unpredictably): every
+                            // entry is written to the ring's next slot, which only a candidate keeps.
+                            let pass = ((entry &>> positionShift) ^ probe.low).nonzeroBitCount <= Int(probe.budget)
+                            let position = entry & positionMask
+                            vigil_prefetch(w + 4 * Int(pass ? position : 0))
+                            ring[found & (Self.candidateRing - 1)] = Candidate(position: position, table: probe.table)
+                            found += pass ? 1 : 0
+                            if found - verified > Self.candidateRing - 2 {  // a long bucket filled the ring
+                                let c = ring[verified & (Self.candidateRing - 1)]
+                                verify(
+                                    Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
+                                verified += 1
+                            }
+                        }
+                        // Verification every few probes, candidates `verifyBehind` behind their discovery.
+                        if i & (Self.verifyEvery - 1) == 0 {
+                            while found - verified > verifyBehind {
+                                let c = ring[verified & (Self.candidateRing - 1)]
+                                verify(
+                                    Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
+                                verified += 1
+                            }
                         }
                     }
-                }
-                while verified < found {
-                    let c = ring[verified & (Self.candidateRing - 1)]
-                    verify(Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
-                    verified += 1
+                    while verified < found {
+                        let c = ring[verified & (Self.candidateRing - 1)]
+                        verify(Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
+                        verified += 1
+                    }
                 }
             }
         }
@@ -321,33 +312,10 @@ public struct PDQMultiIndex: Sendable {
     /// 8,160 → 9,400 queries/s (median of 18 interleaved runs each, Benchmarks/run-index); bounds
     /// 12 ahead instead of 8: +3 % (both in one process, alternating every 100 queries).
     static let farAhead = 64, slotsAhead = 16, boundsAhead = 12, verifyBehind = 16
-    /// Candidates awaiting verification (a power of two above `verifyBehind`).
-    static let candidateRing = 32
-
-    /// Bucket bounds in flight between `fetchBounds` and the scan (a power of two above `boundsAhead`).
-    static let boundsRing = 16
-
-    /// Probes carry their table above this bit (directories total fewer than 2²⁸ slots).
-    static let probeTableShift: UInt32 = 28
-
-    /// One table's part of a query: where its directory starts, the query key's high bits (its
-    /// home slot there) and low bits, the table's pigeonhole radius and its entries.
-    private struct TableQuery {
-        var directoryStart: UInt32
-        var queryHigh: UInt32
-        var low: UInt32
-        var radius: Int
-        /// Byte b: the bitmap values a bucket needs for an entry to be within b low-key bits.
-        var accepted: UInt32
-        var entries: UnsafePointer<UInt32>
-    }
-
-    /// A probe's bucket (empty if its bitmap rules every entry out) and its low-key budget.
-    private struct Bounds {
-        var start: UInt32
-        var end: UInt32
-        var budget: Int
-    }
+    /// Candidates awaiting verification (a power of two, well above `verifyBehind`).
+    static let candidateRing = 64
+    /// Probes between verification rounds (a power of two).
+    static let verifyEvery = 4
 
     /// For budgets 0…3 (byte b), the set of `bits`-bit values within b bits of `value`, as bitmaps.
     static func acceptedValues(_ value: UInt32, bits: Int) -> UInt32 {
@@ -370,6 +338,16 @@ public struct PDQMultiIndex: Sendable {
     }
     /// The longest directory key (no substring is longer).
     static let maxDirectoryBits = substringLengths.max()!
+
+    private struct Probe {
+        var slot: Int32
+        var table: UInt8
+        var budget: UInt8
+        var low: UInt32
+        var accepted: UInt32
+        var start: UInt32
+        var end: UInt32
+    }
 
     private struct Candidate {
         var position: UInt32
