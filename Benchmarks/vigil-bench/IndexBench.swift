@@ -21,11 +21,17 @@ func loadHashes(_ path: String) -> [PDQHash] {
 
 func indexBench(_ args: [String]) {
     guard args.count >= 2 else { return print("usage: vigil-bench index HASHES QUERIES [--radius R] [--passes P] [--verify N]") }
-    var radius = 31, verify = 20, dump = 0, passes = 1
-    if let i = args.firstIndex(of: "--radius"), let r = Int(args[i + 1]) { radius = r }
-    if let i = args.firstIndex(of: "--dump-hits"), let n = Int(args[i + 1]) { dump = n }
-    if let i = args.firstIndex(of: "--verify"), let n = Int(args[i + 1]) { verify = n }
-    if let i = args.firstIndex(of: "--passes"), let n = Int(args[i + 1]), n >= 1 { passes = n }
+    // The non-negative number after `name`, if given.
+    func option(_ name: String) -> Int? {
+        guard let i = args.firstIndex(of: name) else { return nil }
+        guard i + 1 < args.count, let n = Int(args[i + 1]), n >= 0 else {
+            FileHandle.standardError.write(Data("vigil-bench index: \(name) needs a number ≥ 0\n".utf8))
+            exit(2)
+        }
+        return n
+    }
+    let radius = option("--radius") ?? 31, verify = option("--verify") ?? 20, dump = option("--dump-hits") ?? 0
+    let passes = max(1, option("--passes") ?? 1)
     let hashes = loadHashes(args[0])
     let queries = loadHashes(args[1])
     var index: PDQMultiIndex?
@@ -47,7 +53,6 @@ func indexBench(_ args: [String]) {
         }
         rates.append(Double(queries.count) * 1e9 / Double(DispatchTime.now().uptimeNanoseconds - start))
     }
-    rates.sort()
     var recallOK = true
     for q in queries.prefix(verify) {
         var a: [IndexHit] = [], b: [IndexHit] = []
@@ -68,7 +73,7 @@ func indexBench(_ args: [String]) {
     print(
         #"{"hashes":\#(hashes.count),"queries":\#(queries.count),"radius":\#(radius),"build_ms":\#(buildMs),"#
             + #""bytes_per_hash":\#(Double(built.memoryBytes) / Double(max(hashes.count, 1))),"#
-            + #""qps":\#(rates[rates.count / 2]),"passes":\#(passes),"p50_us":\#(latencies[latencies.count / 2]),"#
+            + #""qps":\#(median(rates)),"passes":\#(passes),"p50_us":\#(latencies[latencies.count / 2]),"#
             + #""p99_us":\#(latencies[latencies.count * 99 / 100]),"hits":\#(totalHits),"#
             + #""snapshot_bytes":\#(snapshotBytes),"snapshot_load_ms":\#(loadMs),"#
             + #""exact_vs_bruteforce_on_first":\#(verify),"exact":\#(recallOK)}"#)

@@ -30,6 +30,6 @@ case "watermark": watermarkBench(Array(arguments.dropFirst()))
 case "scrypt": scryptBench(Array(arguments.dropFirst()))
 default:
     print(
-        "usage: vigil-bench pdq [--repeat N] FILE... | vigil-bench index HASHES QUERIES [--radius R]"
+        "usage: vigil-bench pdq [--repeat N] FILE... | vigil-bench index HASHES QUERIES [--radius R] [--passes P]"
             + " | vigil-bench watermark [--repeat N] FILE... | vigil-bench scrypt [--repeat N] LOGN R P")
 }

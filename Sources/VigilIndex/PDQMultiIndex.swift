@@ -26,7 +26,8 @@ public struct IndexHit: Hashable, Sendable, Comparable {
 /// Layout per table: entries sorted by substring key (a counting sort), each a 32-bit word packing
 /// the key's low bits above the hash's position; a directory indexed by the key's high bits whose
 /// 32-bit words hold a bucket's start and, above it, a bitmap of the (up to three) low key bits its
-/// entries have, so a probe skips a bucket that cannot hold a candidate without reading it. Memory is `32 + 4m` bytes per hash plus the directories: about 2.5–2.8× the raw hashes.
+/// entries have, so a probe skips a bucket that cannot hold a candidate without reading it. Memory
+/// is `32 + 4m` bytes per hash plus the directories: about 2.5–2.8× the raw hashes.
 /// Immutable once built; `PDQIndex` adds incremental inserts and removals on top.
 public struct PDQMultiIndex: Sendable {
     /// The number of hashes.
