@@ -262,6 +262,12 @@ public struct PDQMultiIndex: Sendable {
                     for i in 0..<min(slotsAhead, n) { vigil_prefetch(dirs + Int(probes[i].slot)) }
                     for i in 0..<min(boundsAhead, n) { fetchBounds(i) }
                     var found = 0, verified = 0
+                    // Verifies the oldest candidate in the ring.
+                    @inline(__always) func verifyNext() {
+                        let c = ring[verified & (Self.candidateRing - 1)]
+                        verify(Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
+                        verified += 1
+                    }
                     for i in 0..<n {
                         if i + farAhead < n { vigil_prefetch_l2(dirs + Int(probes[i + farAhead].slot)) }
                         if i + slotsAhead < n { vigil_prefetch(dirs + Int(probes[i + slotsAhead].slot)) }
@@ -279,28 +285,14 @@ public struct PDQMultiIndex: Sendable {
                             vigil_prefetch(w + 4 * Int(pass ? position : 0))
                             ring[found & (Self.candidateRing - 1)] = Candidate(position: position, table: probe.table)
                             found += pass ? 1 : 0
-                            if found - verified > Self.candidateRing - 2 {  // a long bucket filled the ring
-                                let c = ring[verified & (Self.candidateRing - 1)]
-                                verify(
-                                    Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
-                                verified += 1
-                            }
+                            if found - verified > Self.candidateRing - 2 { verifyNext() }  // a long bucket filled the ring
                         }
                         // Verification every few probes, candidates `verifyBehind` behind their discovery.
                         if i & (Self.verifyEvery - 1) == 0 {
-                            while found - verified > verifyBehind {
-                                let c = ring[verified & (Self.candidateRing - 1)]
-                                verify(
-                                    Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
-                                verified += 1
-                            }
+                            while found - verified > verifyBehind { verifyNext() }
                         }
                     }
-                    while verified < found {
-                        let c = ring[verified & (Self.candidateRing - 1)]
-                        verify(Int(c.position), table: Int(c.table), radii: radii, radius: radius, q: qp, w: w, hits: &hits)
-                        verified += 1
-                    }
+                    while verified < found { verifyNext() }
                 }
             }
         }

@@ -29,15 +29,21 @@ func indexCases() -> [IndexCase] {
     ]
 }
 
+/// The index's hits for `query` and brute force's, each sorted.
+func searchAndBruteForce(_ index: PDQMultiIndex, _ query: PDQHash, radius: Int) -> (found: [IndexHit], expected: [IndexHit]) {
+    var found: [IndexHit] = [], expected: [IndexHit] = []
+    index.search(query, radius: radius, into: &found)
+    index.linearSearch(query, radius: radius, into: &expected)
+    return (found.sorted(), expected.sorted())
+}
+
 @Test("range search equals brute force at every radius 0…40 (100% recall and precision)", arguments: indexCases())
 func rangeSearchIsExact(_ c: IndexCase) {
     let index = PDQMultiIndex(c.hashes)
     for radius in [0, 1, 2, 7, 15, 16, 23, 31, 32, 33, 40] {
         for query in c.queries {
-            var found: [IndexHit] = [], expected: [IndexHit] = []
-            index.search(query, radius: radius, into: &found)
-            index.linearSearch(query, radius: radius, into: &expected)
-            #expect(found.sorted() == expected.sorted(), "radius \(radius)")
+            let (found, expected) = searchAndBruteForce(index, query, radius: radius)
+            #expect(found == expected, "radius \(radius)")
             #expect(Set(found).count == found.count, "duplicate hits at radius \(radius)")
         }
     }
@@ -95,10 +101,8 @@ func longDirectoriesAreExact(_ slack: Int) {
     let queries = (0..<30).map { i in i % 3 == 0 ? TestHashes.random(&g) : TestHashes.flipped(hashes[i * 131], i % 37, &g) }
     for radius in [0, 2, 15, 31, 40] {
         for query in queries {
-            var found: [IndexHit] = [], expected: [IndexHit] = []
-            index.search(query, radius: radius, into: &found)
-            index.linearSearch(query, radius: radius, into: &expected)
-            #expect(found.sorted() == expected.sorted(), "radius \(radius)")
+            let (found, expected) = searchAndBruteForce(index, query, radius: radius)
+            #expect(found == expected, "radius \(radius)")
         }
     }
 }
@@ -113,10 +117,8 @@ func heavyDuplicates() {
     hashes.shuffle(using: &g)
     let index = PDQMultiIndex(hashes)
     for query in [repeated, TestHashes.flipped(repeated, 12, &g), TestHashes.flipped(repeated, 31, &g)] {
-        var found: [IndexHit] = [], expected: [IndexHit] = []
-        index.search(query, radius: 31, into: &found)
-        index.linearSearch(query, radius: 31, into: &expected)
+        let (found, expected) = searchAndBruteForce(index, query, radius: 31)
         #expect(found.count >= 70_000, "every copy lies within 31 bits of these queries")
-        #expect(found.sorted() == expected.sorted())
+        #expect(found == expected)
     }
 }
